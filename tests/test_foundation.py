@@ -1,0 +1,70 @@
+"""The foundation: layout, no qgis in the core, no shadowing of QGIS's processing."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+QGIS_FACING = {"plugin.py", "gui"}
+
+
+def core_modules():
+    root = REPO / "urban_grid_plugin"
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.parts[0] in QGIS_FACING:
+            continue
+        yield path
+
+
+@pytest.mark.parametrize("path", list(core_modules()), ids=lambda p: str(p.relative_to(REPO)))
+def test_core_module_does_not_import_qgis(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            assert not name.split(".")[0] in {"qgis", "PyQt5"}, f"{path}: imports {name}"
+
+
+def test_metadata_is_valid():
+    meta = configparser.ConfigParser()
+    meta.read(REPO / "metadata.txt", encoding="utf-8")
+    general = meta["general"]
+    for key in ("name", "qgisMinimumVersion", "description", "version", "author", "email",
+                "about", "repository", "tracker"):
+        assert general.get(key), f"metadata.txt lacks {key}"
+    assert (REPO / general["icon"]).is_file()
+    assert general["hasProcessingProvider"] == "yes"
+    from urban_grid_plugin import __version__
+
+    assert general["version"] == __version__
+
+
+def test_qgis_processing_is_not_shadowed(plugin_package):
+    import processing
+
+    assert Path(processing.__file__).resolve().is_relative_to("/usr/share/qgis/python/plugins")
+    assert plugin_package.processing.__name__ == "urban_grid.processing"
+
+
+def test_plugin_loads_and_unloads(qgis_iface, plugin_package):
+    from qgis.core import QgsApplication
+
+    plugin = plugin_package.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        provider = QgsApplication.processingRegistry().providerById("urbangrid")
+        assert provider is not None
+        assert plugin.actions and plugin.actions[0].objectName() == "UrbanGridOpenToolbox"
+    finally:
+        plugin.unload()
+    assert QgsApplication.processingRegistry().providerById("urbangrid") is None
+    assert plugin.actions == []

@@ -1,0 +1,1 @@
+"""Reading and writing project data: vector inputs and the project GeoPackage."""

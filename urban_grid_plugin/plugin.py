@@ -1,0 +1,71 @@
+"""The QGIS plugin shell: menu, toolbar and the Processing provider.
+
+Thin by design: every action calls tested core code or a Processing algorithm.
+"""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MENU = "&UrbanGrid"
+
+
+def tr(message: str) -> str:
+    """Translate a user-visible string in the plugin's context."""
+    return QCoreApplication.translate("UrbanGrid", message)
+
+
+class UrbanGridPlugin:
+    """Registered by :func:`classFactory`; owns the actions and the provider."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider = None
+        self.actions: list[QAction] = []
+        self.toolbar = None
+
+    def initProcessing(self) -> None:  # noqa: N802 - QGIS API name
+        """Register the UrbanGrid Processing provider."""
+        from ..processing.provider import UrbanGridProvider
+
+        self.provider = UrbanGridProvider()
+        QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802 - QGIS API name
+        """Create the menu, toolbar and provider."""
+        self.initProcessing()
+        self.toolbar = self.iface.addToolBar("UrbanGrid")
+        self.toolbar.setObjectName("UrbanGridToolbar")
+        icon = QIcon(os.path.join(PLUGIN_DIR, "icons", "urbangrid.svg"))
+        action = QAction(icon, tr("UrbanGrid tools"), self.iface.mainWindow())
+        action.setObjectName("UrbanGridOpenToolbox")
+        action.triggered.connect(self.open_toolbox)
+        self.iface.addPluginToMenu(MENU, action)
+        self.toolbar.addAction(action)
+        self.actions.append(action)
+
+    def unload(self) -> None:
+        """Remove everything :meth:`initGui` added."""
+        for action in self.actions:
+            self.iface.removePluginMenu(MENU, action)
+            if self.toolbar is not None:
+                self.toolbar.removeAction(action)
+        self.actions.clear()
+        if self.toolbar is not None:
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+
+    def open_toolbox(self) -> None:
+        """Point the user at the UrbanGrid algorithms in the Processing toolbox."""
+        self.iface.messageBar().pushInfo(
+            "UrbanGrid", tr("UrbanGrid algorithms are in the Processing Toolbox under 'UrbanGrid'.")
+        )
