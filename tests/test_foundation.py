@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-QGIS_FACING = {"plugin.py", "gui"}
+QGIS_FACING = {"plugin.py", "gui", "mapping"}
 
 
 def core_modules():
