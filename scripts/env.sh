@@ -7,3 +7,6 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -un)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export UG_SHARED="${UG_SHARED:-$(cd "$UG_ROOT/.." && pwd)/shared}"
 export PYTHONDONTWRITEBYTECODE=1
+# Never put the working directory (the repo root) on sys.path: its processing/ folder
+# would shadow QGIS's own processing framework.
+export PYTHONSAFEPATH=1
