@@ -21,6 +21,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/runtime-root")
 Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
 QGIS_PLUGINS = "/usr/share/qgis/python/plugins"
+# Test helper modules (e.g. tests/desktop.py) import by bare name under --import-mode=importlib.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.append(str(Path(__file__).parent))
 if QGIS_PLUGINS not in sys.path:
     sys.path.append(QGIS_PLUGINS)
 
