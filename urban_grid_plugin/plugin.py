@@ -63,9 +63,30 @@ class UrbanGridPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        _forget_plugin_modules()
 
     def open_toolbox(self) -> None:
         """Point the user at the UrbanGrid algorithms in the Processing toolbox."""
         self.iface.messageBar().pushInfo(
             "UrbanGrid", tr("UrbanGrid algorithms are in the Processing Toolbox under 'UrbanGrid'.")
         )
+
+
+def _forget_plugin_modules() -> None:
+    """Drop the plugin's submodules from ``sys.modules`` when QGIS unloads it.
+
+    ``qgis.utils.unloadPlugin`` forgets only modules it saw imported through
+    ``__import__``; parent packages and modules loaded with importlib (the Processing
+    algorithms) would survive, and a reinstalled or reloaded plugin would keep
+    running their old code. Outside a QGIS-managed load (tests, the CLI) nothing is
+    touched.
+    """
+    import sys
+
+    import qgis.utils
+
+    package = __name__.split(".")[0]
+    if package not in qgis.utils.plugins:
+        return
+    for name in [m for m in sys.modules if m.startswith(package + ".")]:
+        del sys.modules[name]
