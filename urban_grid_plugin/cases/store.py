@@ -81,7 +81,34 @@ def connect(project: str | os.PathLike) -> sqlite3.Connection:
         raise InputError("project GeoPackage not found", source=os.fspath(project))
     con = sqlite3.connect(os.fspath(project), timeout=30, isolation_level=None)
     con.row_factory = sqlite3.Row
+    _register_gpkg_functions(con)
     return con
+
+
+def _register_gpkg_functions(con: sqlite3.Connection) -> None:
+    """The SQL functions GDAL's R-tree triggers call, so plain SQLite can write other layers.
+
+    Layers written by GDAL (``change_candidate``, components) carry triggers calling
+    ``ST_IsEmpty`` / ``ST_MinX`` …; SQLite compiles them for any UPDATE, so without
+    these functions even ``UPDATE change_candidate SET case_id=…`` fails.
+    """
+    def bounds(blob):
+        if blob is None:
+            return None
+        import shapely
+
+        flags = blob[3]
+        envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags >> 1) & 0b111]
+        if flags & 0b10000:
+            return None
+        geom = shapely.from_wkb(bytes(blob[8 + envelope:]))
+        return None if geom.is_empty else geom.bounds
+
+    con.create_function("ST_IsEmpty", 1, lambda b: None if b is None else int(bounds(b) is None),
+                        deterministic=True)
+    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
+        con.create_function(name, 1, lambda b, i=i: (bounds(b) or (None,) * 4)[i], deterministic=True)
+    con.create_function("GPKG_IsAssignable", 2, lambda a, b: 1, deterministic=True)
 
 
 @contextmanager
@@ -374,18 +401,7 @@ class CaseStore:
             name = name or os.path.basename(path)
             with open(path, "rb") as fh:
                 data = fh.read()
-        if not name:
-            raise InputError("an attachment needs a name", field="name")
-        mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        row = {
-            "attachment_id": str(uuid.uuid4()),
-            "case_id": case_id,
-            "name": name,
-            "mime": mime,
-            "data": bytes(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "created_at": format_ts(self._at(at)),
-        }
+        row = attachment_row(case_id, data, name, mime, self._at(at))
         with closing(connect(self.project)) as con, transaction(con):
             self._get(con, case_id)
             _insert(con, UG_CASE_ATTACHMENT.name, row)
@@ -470,6 +486,28 @@ class CaseStore:
                 raise InputError(f"attachment {r['name']} of case {case_id} is corrupt (sha256 mismatch)",
                                  source=self.project, field="data")
         return rows
+
+
+def attachment_row(case_id: str, data: bytes, name: str | None, mime: str | None,
+                   at: dt.datetime) -> dict:
+    """A ``ug_case_attachment`` row with the sha256 of ``data``."""
+    if not name:
+        raise InputError("an attachment needs a name", field="name")
+    mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return {
+        "attachment_id": str(uuid.uuid4()),
+        "case_id": case_id,
+        "name": name,
+        "mime": mime,
+        "data": bytes(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "created_at": format_ts(at),
+    }
+
+
+def insert_row(con: sqlite3.Connection, table: str, row: dict) -> None:
+    """Insert one row (column names from the dict) with bound parameters."""
+    _insert(con, table, row)
 
 
 @contextmanager
