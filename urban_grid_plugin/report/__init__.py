@@ -1,0 +1,1 @@
+"""Reports: the ``urbangrid report`` and ``urbangrid map`` commands (QGIS layouts in ..mapping)."""
