@@ -240,7 +240,7 @@ class CaseStore:
             bad(exc.message, "profile")
         code = str(spec.get("class_code") or "")
         if code not in classes:
-            bad(f"class code {code!r} is not a {kind} class of the {profile} profile", "class_code")
+            bad(f"class code {code!r} is not in the {kind} code table of the {profile} profile", "class_code")
         source = spec.get("source") or "inspector"
         if source not in SOURCES:
             bad(f"source must be one of {', '.join(SOURCES)}, not {source!r}", "source")
