@@ -17,7 +17,42 @@ def session(tmp_path_factory) -> desktop.DesktopRun:
     assert missing is None, missing
     root = tmp_path_factory.mktemp("desktop")
     profiles = desktop.make_profile(root / "profiles")
-    return desktop.run_desktop(profiles, root / "out")
+    return desktop.run_desktop(profiles, root / "out", user_code=CYCLE_CODE)
+
+
+# Run inside QGIS before the facts are collected: trigger the plugin's action, then unload
+# and reload the plugin as the Plugin Manager does, recording what was left behind.
+CYCLE_CODE = """
+import sys
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QAction, QToolBar
+
+mw = iface.mainWindow()
+action = mw.findChild(QAction, "UrbanGridOpenToolbox")
+slot_errors = []
+hook = sys.excepthook
+sys.excepthook = lambda *exc: slot_errors.append(repr(exc[1]))
+try:
+    action.trigger()
+    QCoreApplication.processEvents()
+finally:
+    sys.excepthook = hook
+facts["action_errors"] = slot_errors
+
+facts["unloaded"] = qgis.utils.unloadPlugin("urban_grid")
+QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+facts["after_unload"] = {
+    "active": "urban_grid" in qgis.utils.active_plugins,
+    "actions": [a.objectName() for a in mw.findChildren(QAction)
+                if a.objectName().startswith("UrbanGrid")],
+    "toolbars": [t.objectName() for t in mw.findChildren(QToolBar)
+                 if t.objectName().startswith("UrbanGrid")],
+    "provider": QgsApplication.processingRegistry().providerById("urbangrid") is not None,
+    "modules": sorted(m for m in sys.modules if m.split(".")[0] == "urban_grid"),
+}
+facts["reloaded"] = qgis.utils.loadPlugin("urban_grid") and qgis.utils.startPlugin("urban_grid")
+"""
 
 
 def test_startup_script_ran_without_errors(session):
@@ -36,7 +71,20 @@ def test_plugin_is_enabled_and_loaded_from_the_profile(session):
     assert plugin_file.resolve() == desktop.REPO / "__init__.py"
 
 
+def test_the_action_runs_without_python_errors(session):
+    assert session.facts["action_errors"] == []
+
+
+def test_unloading_in_the_desktop_removes_everything(session):
+    assert session.facts["unloaded"] is True
+    assert session.facts["after_unload"] == {
+        "active": False, "actions": [], "toolbars": [], "provider": False, "modules": [],
+    }
+
+
 def test_toolbar_and_menu_action_exist(session):
+    # Collected after the unload/reload cycle, so this also proves the reload.
+    assert session.facts["reloaded"] is True
     facts = session.facts
     assert "UrbanGridOpenToolbox" in facts["actions"]
     assert "UrbanGridToolbar" in facts["toolbars"]

@@ -189,6 +189,7 @@ import json, sys
 plugins_dir, out = sys.argv[1], sys.argv[2]
 from qgis.core import QgsApplication
 from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction, QMainWindow
 # Imported before the application exists, as pytest-qgis does (its slots need it).
 from pytest_qgis.mock_qgis_classes import MockMessageBar
@@ -219,6 +220,9 @@ facts["provider_after_start"] = registry.providerById("urbangrid") is not None
 facts["actions"] = sorted(a.objectName() for a in parent.findChildren(QAction) if a.objectName())
 facts["unloaded"] = qgis.utils.unloadPlugin("urban_grid")
 facts["provider_after_unload"] = registry.providerById("urbangrid") is not None
+QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+facts["actions_after_unload"] = sorted(
+    a.objectName() for a in parent.findChildren(QAction) if a.objectName())
 facts["modules_after_unload"] = sorted(m for m in sys.modules if m.split(".")[0] == "urban_grid")
 # The Processing-only start that qgis_process uses (no interface at all).
 qgis.utils.iface = None
@@ -267,6 +271,7 @@ def test_unzipped_plugin_loads_starts_and_unloads_with_qgis_utils(python_load):
     assert "UrbanGridOpenToolbox" in facts["actions"]
     assert facts["unloaded"] is True
     assert facts["provider_after_unload"] is False
+    assert facts["actions_after_unload"] == []
     assert facts["modules_after_unload"] == []
     assert facts["returncode"] == 0
 

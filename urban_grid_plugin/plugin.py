@@ -56,6 +56,8 @@ class UrbanGridPlugin:
             self.iface.removePluginMenu(MENU, action)
             if self.toolbar is not None:
                 self.toolbar.removeAction(action)
+            # Parented to the main window: without this every reload would add a duplicate.
+            action.deleteLater()
         self.actions.clear()
         if self.toolbar is not None:
             self.toolbar.deleteLater()
