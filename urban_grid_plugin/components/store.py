@@ -1,0 +1,321 @@
+"""Reading and writing component layers, with change history (变更).
+
+Writes append through pyogrio (one GDAL transaction, so the GeoPackage R-tree is
+maintained); attribute tables and deletions go through SQLite in one transaction.
+If the second step fails the appended rows are removed again, so a failed write
+leaves the project as it was.
+
+History model: ``component_history`` keeps each *earlier* version of a component
+with ``valid_from`` (its change or initial date) and ``valid_to`` (the date it was
+replaced). The current version lives in the component layer and is valid from
+``coalesce(change_date, init_date)``. :func:`as_of` combines both.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from ..codes import CodeClass
+from ..errors import InputError
+from ..progress import Progress, ensure_progress
+from ..project import project_crs
+from .schema import (
+    ATTRIBUTE_COLUMNS,
+    COMPONENT_COLUMNS,
+    GEOMETRY_TYPES,
+    HISTORY,
+    LAYERS,
+    VERSIONED_FIELDS,
+    connect,
+    ensure_attribute_tables,
+    existing_layers,
+    now_iso,
+)
+
+_IN_CHUNK = 500
+
+
+def read_components(
+    project_path: str | os.PathLike,
+    *,
+    columns: list[str] | None = None,
+    geometry: bool = True,
+    where: str | None = None,
+) -> gpd.GeoDataFrame | pd.DataFrame | None:
+    """All components from the three layers, with ``layer`` and ``fid`` columns; None if none yet."""
+    have = existing_layers(project_path)
+    frames = []
+    for kind, layer in LAYERS.items():
+        if layer not in have:
+            continue
+        frame = pyogrio.read_dataframe(project_path, layer=layer, columns=columns, where=where,
+                                       read_geometry=geometry, fid_as_index=True, use_arrow=True)
+        frame["fid"] = frame.index.to_numpy(np.int64)
+        frame["layer"] = kind
+        frames.append(frame.reset_index(drop=True))
+    if not frames:
+        return None
+    out = pd.concat(frames, ignore_index=True)
+    if geometry:
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=project_crs(project_path))
+    return out
+
+
+def _max_fid(con, layer: str) -> int:
+    try:
+        return int(con.execute(f'SELECT coalesce(max(fid), 0) FROM "{layer}"').fetchone()[0])
+    except Exception:  # table does not exist yet
+        return 0
+
+
+def append_components(
+    project_path: str | os.PathLike,
+    frame: gpd.GeoDataFrame,
+    classes: dict[str, CodeClass],
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Append components to the layer of their class geometry; return the fid marks before writing."""
+    progress = ensure_progress(progress)
+    marks: dict[str, int] = {}
+    if not len(frame):
+        return marks
+    kind_of = frame["class_code"].map({c: k.geometry for c, k in classes.items()}).to_numpy(object)
+    with connect(project_path) as con:
+        for layer in LAYERS.values():
+            marks[layer] = _max_fid(con, layer)
+    crs = project_crs(project_path)
+    try:
+        for i, (kind, layer) in enumerate(LAYERS.items()):
+            part = frame[kind_of == kind]
+            if not len(part):
+                continue
+            progress.info(f"writing {len(part)} components to {layer}")
+            out = gpd.GeoDataFrame(part[COMPONENT_COLUMNS].reset_index(drop=True),
+                                   geometry=part.geometry.reset_index(drop=True).to_numpy(), crs=crs)
+            for col in COMPONENT_COLUMNS:
+                if col not in ("import_key", "source_row"):
+                    out[col] = out[col].astype(object)
+            out["import_key"] = out["import_key"].astype(np.int64)
+            out["source_row"] = out["source_row"].astype(np.int64)
+            exists = layer in existing_layers(project_path)
+            pyogrio.write_dataframe(
+                out, os.fspath(project_path), layer=layer, driver="GPKG", append=exists,
+                geometry_type=GEOMETRY_TYPES[kind], promote_to_multi=kind != "point",
+            )
+            progress.set_percent(100.0 * (i + 1) / len(LAYERS))
+    except Exception as exc:
+        _delete_after(project_path, marks)
+        raise InputError(f"writing components failed, nothing was kept: {exc}", source=os.fspath(project_path)) from exc
+    return marks
+
+
+def _delete_after(project_path: str | os.PathLike, marks: dict[str, int]) -> None:
+    with connect(project_path) as con:
+        for layer, mark in marks.items():
+            try:
+                con.execute(f'DELETE FROM "{layer}" WHERE fid > ?', (mark,))
+            except Exception:  # layer never created
+                pass
+
+
+def _history_rows(old: gpd.GeoDataFrame, date: str, reason: str) -> pd.DataFrame:
+    attrs = [
+        json.dumps({c: (None if pd.isna(v) else v) for c, v in zip(ATTRIBUTE_COLUMNS, row, strict=True)},
+                   ensure_ascii=False)
+        for row in old[ATTRIBUTE_COLUMNS].itertuples(index=False, name=None)
+    ]
+    return pd.DataFrame({
+        "obj_id": old["obj_id"].to_numpy(),
+        "valid_from": old["change_date"].fillna(old["init_date"]).to_numpy(),
+        "valid_to": date,
+        "change_date": date,
+        "reason": reason,
+        "recorded_at": now_iso(),
+        "layer": old["layer"].to_numpy(),
+        "geom_wkb": list(shapely.to_wkb(old.geometry.to_numpy())),
+        "attributes": attrs,
+    })
+
+
+def read_full(project_path: str | os.PathLike, obj_ids: list[str]) -> gpd.GeoDataFrame:
+    """Current rows (with geometry, layer, fid) for the given IDs."""
+    frames = []
+    for start in range(0, len(obj_ids), _IN_CHUNK):
+        chunk = obj_ids[start:start + _IN_CHUNK]
+        where = "obj_id IN (" + ",".join("'" + str(i).replace("'", "''") + "'" for i in chunk) + ")"
+        part = read_components(project_path, where=where)
+        if part is not None:
+            frames.append(part)
+    if not frames:
+        return gpd.GeoDataFrame(columns=COMPONENT_COLUMNS + ["fid", "layer", "geometry"], geometry="geometry")
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
+
+
+def replace_versions(
+    project_path: str | os.PathLike,
+    old: pd.DataFrame,
+    new: gpd.GeoDataFrame,
+    classes: dict[str, CodeClass],
+    *,
+    date: str,
+    reason: str,
+) -> int:
+    """Replace components by new versions, keeping the old ones in ``component_history``.
+
+    ``old`` needs ``obj_id``; ``new`` holds the new rows (same ``obj_id``). The
+    initial date is kept and ``change_date`` becomes ``date``.
+    """
+    if not len(new):
+        return 0
+    full = read_full(project_path, list(old["obj_id"]))
+    full = full.set_index("obj_id", drop=False)
+    new = new.copy()
+    new["init_date"] = full.loc[new["obj_id"], "init_date"].to_numpy()
+    new["change_date"] = date
+    hist = _history_rows(full.loc[new["obj_id"]].reset_index(drop=True), date, reason)
+    marks = append_components(project_path, new, classes)
+    try:
+        with connect(project_path) as con:
+            ensure_attribute_tables(con)
+            for kind, layer in LAYERS.items():
+                fids = full.loc[full["layer"] == kind, "fid"].astype(int).tolist()
+                if not fids:
+                    continue
+                con.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', [(f,) for f in fids])
+            hist.to_sql(HISTORY, con, if_exists="append", index=False)
+    except Exception:
+        _delete_after(project_path, marks)
+        raise
+    return len(new)
+
+
+def change_component(
+    project_path: str | os.PathLike,
+    obj_id: str,
+    changes: dict[str, str],
+    *,
+    date: str | None = None,
+    reason: str,
+    geometry=None,
+    classes: dict[str, CodeClass] | None = None,
+) -> gpd.GeoDataFrame:
+    """Change one component's attributes and/or geometry on ``date`` for ``reason``.
+
+    The previous version goes to ``component_history``. A new geometry is
+    re-assigned to its grid cell. Returns the new current row.
+    """
+    from ..codes import load_classes
+    from ..project import read_project_meta
+    from .assign import assign_geometries
+    from .importer import cell_index, import_key
+
+    if not reason:
+        raise InputError("a change needs a reason (变更原因)")
+    date = date or _dt.date.today().isoformat()
+    _check_date(date)
+    bad = [k for k in changes if k not in ATTRIBUTE_COLUMNS or k in ("obj_id", "init_date", "change_date")]
+    if bad:
+        raise InputError(f"cannot change field {bad[0]!r}", field=bad[0])
+    current = read_full(project_path, [obj_id])
+    if not len(current):
+        raise InputError(f"no component with ID {obj_id}", source=os.fspath(project_path), field="obj_id")
+    if classes is None:
+        classes = load_classes("component", read_project_meta(project_path).get("profile", "2013"))
+    row = current.iloc[[0]].copy()
+    since = row["change_date"].fillna(row["init_date"]).iloc[0]
+    if since and date < since:
+        raise InputError(f"change date {date} is before the current version's date {since}", field="change_date")
+    for key, value in changes.items():
+        row[key] = value
+    if "class_code" in changes:
+        if changes["class_code"] not in classes:
+            raise InputError(f"unknown class code {changes['class_code']}", field="class_code")
+        if changes["class_code"] != current["class_code"].iloc[0]:
+            raise InputError("a component cannot change class; retire it and import a new one", field="class_code")
+    if geometry is not None:
+        row = row.set_geometry(gpd.GeoSeries([geometry], index=row.index, crs=row.crs))
+        index, cells = cell_index(os.fspath(project_path))
+        cell = assign_geometries(index, row.geometry.to_numpy())[0]
+        if cell < 0:
+            raise InputError("new geometry is outside every grid cell", field="geometry")
+        for col, src in (("grid_code", "code"), ("street_code", "street_code"), ("community_code", "community_code")):
+            row[col] = cells[src].iloc[cell]
+        row["import_key"] = import_key(row["class_code"], row.geometry.to_numpy())
+    replace_versions(project_path, current.iloc[[0]], row, classes, date=date, reason=reason)
+    return read_full(project_path, [obj_id])
+
+
+def _check_date(date: str) -> None:
+    try:
+        _dt.date.fromisoformat(date)
+    except ValueError as exc:
+        raise InputError(f"bad date {date!r}; use YYYY-MM-DD", field="date") from exc
+
+
+def as_of(
+    project_path: str | os.PathLike, date: str, obj_ids: list[str] | None = None
+) -> gpd.GeoDataFrame:
+    """What the components looked like on ``date`` (YYYY-MM-DD).
+
+    Components created after ``date`` are absent; changed ones show the version
+    valid on that day.
+    """
+    _check_date(date)
+    crs = project_crs(project_path)
+    where = f"coalesce(change_date, init_date) <= '{date}' AND init_date <= '{date}'"
+    if obj_ids is not None:
+        current = read_full(project_path, obj_ids)
+        if len(current):
+            since = current["change_date"].fillna(current["init_date"])
+            current = current[(since <= date) & (current["init_date"] <= date)]
+    else:
+        current = read_components(project_path, where=where)
+    frames = [] if current is None or not len(current) else [current.drop(columns=["fid"], errors="ignore")]
+    with connect(project_path) as con:
+        has = con.execute("SELECT 1 FROM sqlite_master WHERE name=?", (HISTORY,)).fetchone()
+        hist = pd.DataFrame()
+        if has:
+            sql = f"SELECT * FROM {HISTORY} WHERE valid_from <= ? AND valid_to > ?"
+            params: list = [date, date]
+            hist = pd.read_sql_query(sql, con, params=params)
+            if obj_ids is not None:
+                hist = hist[hist["obj_id"].isin(obj_ids)]
+    if len(hist):
+        attrs = pd.DataFrame([json.loads(a) for a in hist["attributes"]])
+        attrs["layer"] = hist["layer"].to_numpy()
+        geo = gpd.GeoDataFrame(attrs, geometry=shapely.from_wkb(hist["geom_wkb"].to_numpy()), crs=crs)
+        frames.append(geo)
+    if not frames:
+        return gpd.GeoDataFrame(columns=ATTRIBUTE_COLUMNS + ["layer", "geometry"], geometry="geometry", crs=crs)
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
+
+
+def history(project_path: str | os.PathLike, obj_id: str) -> pd.DataFrame:
+    """Every version of one component, oldest first, with validity interval and reason."""
+    with connect(project_path) as con:
+        has = con.execute("SELECT 1 FROM sqlite_master WHERE name=?", (HISTORY,)).fetchone()
+        hist = pd.read_sql_query(
+            f"SELECT valid_from, valid_to, reason, attributes FROM {HISTORY} WHERE obj_id=? ORDER BY valid_from, h_id",
+            con, params=[obj_id]) if has else pd.DataFrame(columns=["valid_from", "valid_to", "reason", "attributes"])
+    rows = []
+    for rec in hist.itertuples(index=False):
+        attrs = json.loads(rec.attributes)
+        rows.append({"valid_from": rec.valid_from, "valid_to": rec.valid_to, "reason": rec.reason,
+                     **{k: attrs.get(k) for k in VERSIONED_FIELDS}})
+    current = read_full(project_path, [obj_id])
+    if len(current):
+        cur = current.iloc[0]
+        rows.append({"valid_from": cur["change_date"] or cur["init_date"], "valid_to": None, "reason": "current",
+                     **{k: cur[k] for k in VERSIONED_FIELDS}})
+    if not rows:
+        raise InputError(f"no component with ID {obj_id}", source=os.fspath(project_path), field="obj_id")
+    return pd.DataFrame(rows)
