@@ -42,7 +42,7 @@ CELL_COLUMNS = ["code", "community_code", "street_code", "district_code", "area_
 COMMUNITY_COLUMNS = ["community_code", "name", "street_code", "district_code"]
 STREET_COLUMNS = ["street_code", "name", "district_code"]
 HISTORY_COLUMNS = ["event_id", "code", "community_code", "action", "date", "reason", "detail"]
-CHECK_COLUMNS = ["check_id", "problem", "code", "other_code", "community_code", "detail",
+CHECK_COLUMNS = ["check_id", "problem", "label", "code", "other_code", "community_code", "detail",
                  "area_m2", "x", "y", "checked_at"]
 
 GEOMETRY_TYPES = {

@@ -1,0 +1,179 @@
+"""Grid history (历史): retire with a termination date, never reuse a code, keep reasons.
+
+Rules, after GB/T 30428.1's 初始日期 / 终止日期:
+
+- a retired cell keeps its row with ``term_date`` set; its code is never given out
+  again (new cells continue after the highest sequence ever used in the community);
+- re-gridding a community keeps the code of every cell whose geometry did not
+  change, retires the others and numbers the new ones;
+- every change writes a ``grid_history`` row with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import InputError
+from .codes import COMMUNITY_CODE_LEN, MAX_SEQUENCE, make_grid_code
+from .numbering import reading_order
+from .store import CELL_COLUMNS, HISTORY_COLUMNS
+
+# Geometry is compared after snapping to this grid (m), so re-reading a cell from
+# the GeoPackage or recomputing it in another run does not count as a change.
+SAME_GEOMETRY_GRID = 0.001
+
+
+def today() -> str:
+    """Today's date as 'YYYY-MM-DD'."""
+    return _dt.date.today().isoformat()
+
+
+def check_date(value: str | None) -> str:
+    """A 'YYYY-MM-DD' date, today if None; InputError if malformed."""
+    if value is None:
+        return today()
+    try:
+        return _dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError as exc:
+        raise InputError(f"date {value!r} is not YYYY-MM-DD") from exc
+
+
+def history_rows(codes, community_codes, action: str, date: str, reason: str, detail: str = "") -> pd.DataFrame:
+    """``grid_history`` rows for ``codes``, one per cell."""
+    codes = list(codes)
+    return pd.DataFrame({
+        "event_id": [str(uuid.uuid4()) for _ in codes],
+        "code": codes,
+        "community_code": list(community_codes),
+        "action": action,
+        "date": date,
+        "reason": reason,
+        "detail": detail,
+    }, columns=HISTORY_COLUMNS)
+
+
+def _shape_key(geoms: np.ndarray) -> list[bytes]:
+    snapped = shapely.normalize(shapely.set_precision(geoms, SAME_GEOMETRY_GRID))
+    return list(shapely.to_wkb(snapped))
+
+
+def max_sequence(cells: pd.DataFrame) -> dict[str, int]:
+    """The highest grid sequence ever used per community, retired cells included."""
+    if len(cells) == 0:
+        return {}
+    codes = cells["code"].astype(str)
+    seq = pd.to_numeric(codes.str[COMMUNITY_CODE_LEN:], errors="coerce").fillna(0).astype(int)
+    return seq.groupby(codes.str[:COMMUNITY_CODE_LEN]).max().to_dict()
+
+
+def regrid_community(
+    existing: gpd.GeoDataFrame,
+    community: pd.Series,
+    new_cells: np.ndarray,
+    *,
+    row_height: float,
+    date: str,
+    reason: str,
+    last_sequence: int,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Merge freshly generated cells of one community with its stored cells.
+
+    ``existing`` holds the community's stored cells (active and retired). Returns
+    the community's full set of cell rows and the new history rows.
+    """
+    code = community["community_code"]
+    active = existing[existing["term_date"].isna()] if len(existing) else existing
+    keys = dict(zip(_shape_key(active.geometry.values), active.index, strict=True)) if len(active) else {}
+    new_keys = _shape_key(new_cells)
+    kept_index = {}
+    for i, key in enumerate(new_keys):
+        if key in keys and keys[key] not in kept_index.values():
+            kept_index[i] = keys[key]
+    order = reading_order(new_cells, row_height, top=community.geometry.bounds[3])
+    fresh = [i for i in order if i not in kept_index]
+    if last_sequence + len(fresh) > MAX_SEQUENCE:
+        raise InputError(
+            f"community {code} would need grid sequence {last_sequence + len(fresh)}; GB/T 30428.1 "
+            f"allows {MAX_SEQUENCE} per community and codes are never reused. Use a larger cell size",
+            field="community_code",
+        )
+    codes = {i: make_grid_code(code, last_sequence + n + 1) for n, i in enumerate(fresh)}
+    rows = []
+    for i in order:
+        if i in kept_index:
+            old = existing.loc[kept_index[i]]
+            rows.append({**{c: old[c] for c in CELL_COLUMNS}, "geometry": old.geometry})
+        else:
+            rows.append({"code": codes[i], "community_code": code, "street_code": community["street_code"],
+                         "district_code": community["district_code"], "area_m2": float(new_cells[i].area),
+                         "init_date": date, "term_date": None, "note": None, "geometry": new_cells[i]})
+    retired_idx = [ix for ix in active.index if ix not in set(kept_index.values())]
+    retired = existing.loc[retired_idx].copy()
+    retired["term_date"] = date
+    untouched = existing.drop(index=list(active.index))  # already retired earlier
+    frame = pd.concat([
+        untouched[CELL_COLUMNS + ["geometry"]],
+        retired[CELL_COLUMNS + ["geometry"]],
+        pd.DataFrame(rows, columns=CELL_COLUMNS + ["geometry"]),
+    ], ignore_index=True)
+    history = pd.concat([
+        history_rows(retired["code"], retired["community_code"], "retired", date, reason, "replaced by re-grid"),
+        history_rows([codes[i] for i in fresh], [code] * len(fresh), "created", date, reason),
+    ], ignore_index=True)
+    if kept_index and len(existing):
+        history = pd.concat([history, history_rows(
+            [existing.loc[kept_index[i], "code"] for i in sorted(kept_index)], [code] * len(kept_index),
+            "kept", date, reason, "unchanged by re-grid")], ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=existing.crs), history
+
+
+def retire(cells: gpd.GeoDataFrame, codes: list[str], date: str, reason: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Set ``term_date`` on active cells ``codes``; InputError for unknown or retired codes."""
+    if not reason or not str(reason).strip():
+        raise InputError("a reason is required to retire cells", field="reason")
+    cells = cells.copy()
+    active = cells["term_date"].isna()
+    for code in codes:
+        match = cells["code"] == code
+        if not match.any():
+            raise InputError(f"grid cell {code} does not exist", field="code")
+        if not (match & active).any():
+            raise InputError(f"grid cell {code} is already retired", field="code")
+    hit = cells["code"].isin(codes) & active
+    cells.loc[hit, "term_date"] = date
+    history = history_rows(cells.loc[hit, "code"], cells.loc[hit, "community_code"], "retired", date, reason)
+    return cells, history
+
+
+def edit(cells: gpd.GeoDataFrame, code: str, date: str, reason: str, *, note: str | None = None,
+         geometry=None, community_geometry=None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Change a cell's note or geometry; the change and its reason go to history."""
+    if not reason or not str(reason).strip():
+        raise InputError("a reason is required to edit a cell", field="reason")
+    cells = cells.copy()
+    hit = (cells["code"] == code) & cells["term_date"].isna()
+    if not hit.any():
+        raise InputError(f"no active grid cell {code}", field="code")
+    details = []
+    if note is not None:
+        cells.loc[hit, "note"] = note
+        details.append(f"note={note!r}")
+    if geometry is not None:
+        if geometry.geom_type != "Polygon" or not geometry.is_valid:
+            raise InputError("new geometry must be one valid Polygon", field="geometry")
+        if community_geometry is not None and geometry.difference(community_geometry).area > 0.01:
+            raise InputError(f"new geometry of {code} crosses its community boundary", field="geometry")
+        index = cells.index[hit][0]
+        cells.loc[index, "geometry"] = geometry
+        cells.loc[index, "area_m2"] = float(geometry.area)
+        details.append(f"geometry changed, area {geometry.area:.1f} m²")
+    if not details:
+        raise InputError("nothing to edit: give a note or a geometry")
+    community = cells.loc[hit, "community_code"]
+    return cells, history_rows([code], community, "edited", date, reason, "; ".join(details))

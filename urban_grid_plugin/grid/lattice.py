@@ -1,0 +1,120 @@
+"""Regular lattice cells (规则格网) clipped to a community, plus the shared merge step.
+
+The lattice is anchored to multiples of the cell size in the project CRS, so the
+lattices of neighbouring communities line up and a re-grid reproduces the same
+cells wherever a community did not change.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+POLYGON_ID = 3
+# Coordinates of generated cells (and of communities on load) are snapped to this
+# grid (m): noding then gives neighbours exactly the same vertices.
+GRID_PRECISION = 1e-6
+
+
+def polygon_parts(geoms) -> np.ndarray:
+    """The non-empty Polygon parts of ``geoms`` (collections exploded, lines dropped)."""
+    parts = shapely.get_parts(shapely.get_parts(np.asarray(geoms, dtype=object)))
+    return parts[(shapely.get_type_id(parts) == POLYGON_ID) & (shapely.area(parts) > 0)]
+
+
+def lattice_cells(community: BaseGeometry, size: float) -> np.ndarray:
+    """Square cells of ``size`` metres clipped to ``community``; each cell one Polygon.
+
+    A box that the community's boundary cuts into several pieces yields one cell per
+    piece, so no cell is ever a MultiPolygon.
+    """
+    minx, miny, maxx, maxy = community.bounds
+    i0, i1 = math.floor(minx / size), math.ceil(maxx / size)
+    j0, j1 = math.floor(miny / size), math.ceil(maxy / size)
+    ii, jj = np.meshgrid(np.arange(i0, i1), np.arange(j0, j1))
+    x0, y0 = ii.ravel() * size, jj.ravel() * size
+    boxes = shapely.box(x0, y0, x0 + size, y0 + size)
+    shapely.prepare(community)
+    inside = shapely.contains_properly(community, boxes)
+    touching = ~inside & shapely.intersects(community, boxes)
+    clipped = shapely.intersection(boxes[touching], community)
+    return np.concatenate([boxes[inside], polygon_parts(clipped)])
+
+
+def _shared_length(a: BaseGeometry, others: np.ndarray) -> np.ndarray:
+    return shapely.length(shapely.intersection(shapely.boundary(a), shapely.boundary(others)))
+
+
+def merge_small(cells: np.ndarray, min_area: float, max_area: float | None = None) -> np.ndarray:
+    """Merge cells smaller than ``min_area`` into a neighbour, smallest first.
+
+    The neighbour is the one sharing the longest boundary among those whose merged
+    area stays within ``max_area``; if none stays within, the longest shared
+    boundary wins. A cell with no neighbour (an island) is kept as it is.
+    """
+    cells = list(cells)
+    if len(cells) < 2:
+        return np.asarray(cells, dtype=object)
+    arr = np.asarray(cells, dtype=object)
+    tree = shapely.STRtree(arr)
+    left, right = tree.query(arr, predicate="intersects")
+    adjacency: dict[int, set[int]] = {i: set() for i in range(len(cells))}
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        if a != b:
+            adjacency[a].add(b)
+    areas = shapely.area(arr).tolist()
+    alive = [True] * len(cells)
+    islands: set[int] = set()
+    while True:
+        small = [i for i in range(len(cells)) if alive[i] and areas[i] < min_area and i not in islands]
+        if not small:
+            break
+        i = min(small, key=lambda k: (areas[k], k))
+        neighbours = sorted(n for n in adjacency[i] if alive[n])
+        if not neighbours:
+            islands.add(i)
+            continue
+        shared = _shared_length(cells[i], np.asarray([cells[n] for n in neighbours], dtype=object))
+        candidates = [(s, n) for s, n in zip(shared.tolist(), neighbours, strict=True) if s > 0]
+        if not candidates:
+            islands.add(i)
+            continue
+        fitting = [c for c in candidates if max_area is None or areas[i] + areas[c[1]] <= max_area]
+        _, target = max(fitting or candidates, key=lambda c: (c[0], -c[1]))
+        merged = shapely.union(cells[target], cells[i])
+        if merged.geom_type != "Polygon":
+            merged = max(polygon_parts([merged]), key=lambda p: p.area, default=merged)
+        cells[target] = merged
+        areas[target] = merged.area
+        alive[i] = False
+        for n in adjacency[i]:
+            adjacency[n].discard(i)
+            if n != target:
+                adjacency[n].add(target)
+                adjacency[target].add(n)
+        adjacency[target].discard(target)
+    return np.asarray([c for c, keep in zip(cells, alive, strict=True) if keep], dtype=object)
+
+
+def node_coverage(cells: np.ndarray) -> np.ndarray:
+    """Rebuild cells from their noded boundaries so shared edges have matching vertices.
+
+    Merging and splitting leave T-junctions (a vertex on one side of a shared edge
+    only). Polygonizing the union of all boundaries gives every cell the vertices
+    of its neighbours, which keeps the coverage clean for QGIS topology editing and
+    for the fast edge-matching check. If the result does not have one face per
+    cell (the input was not a clean subdivision), the input is returned unchanged.
+    """
+    if len(cells) < 2:
+        return cells
+    linework = shapely.union_all(shapely.boundary(cells), grid_size=GRID_PRECISION)
+    faces = polygon_parts(shapely.get_parts(shapely.polygonize(shapely.get_parts(linework))))
+    # Holes of the community are faces too; keep only faces inside some cell.
+    hits = shapely.STRtree(cells).query(shapely.point_on_surface(faces), predicate="within")[0]
+    faces = faces[np.unique(hits)]
+    if len(faces) != len(cells):
+        return cells
+    return faces
