@@ -1,0 +1,508 @@
+"""Laptop side of sync: change capture, the sync journal and merging server rows.
+
+Change capture — why a base copy inside the GeoPackage, not pygeodiff or triggers
+-------------------------------------------------------------------------------
+For each synced table ``T`` the laptop keeps ``ug_sync_base_T``: the last server state
+of every row it knows (the "base", like pygeodiff's base copy). Local changes are the
+difference between ``T`` and its base, found by one SQL join at push time, per field.
+
+* pygeodiff's ``create_changeset`` needs the base as a *second* file. The laptop must
+  update the base and the live table in one atomic step (a crash between the two
+  would push an edit twice or never); two files cannot share one transaction, one
+  file can. pygeodiff's rebase also resolves "edit of a row deleted on the server"
+  by dropping the edit — exactly the failure this tool must not have — so its merge
+  logic would have to be replaced anyway. Its changeset (old/new per changed column)
+  is what the join computes, in SQLite's C code, without a copy of the file.
+* SQLite triggers would capture edits as they happen, but only from writers that keep
+  them: QGIS, GDAL and pygeodiff each rewrite tables in their own ways, and a trigger
+  cannot see an edit made before it was installed. Comparing with the base catches
+  every edit whoever made it, and needs no trigger in a file that QGIS edits.
+
+The journal
+-----------
+``ug_sync_outbox`` holds the frozen push batch (a UUID and the exact rows sent).
+A batch is written in one SQLite transaction before anything is sent, and removed in
+the same transaction that merges the server's answer. So after a crash at any point
+the next sync resends the *same* batch id; the server recognises it and answers
+without applying it twice. Edits made while a batch is in flight simply wait for the
+next batch. ``ug_sync_state`` holds the laptop id, the server id, the schema version
+and one pull cursor per table (advanced in the same transaction as the rows pulled,
+so an interrupted pull resumes where it stopped). ``ug_sync_log`` records each step.
+
+Merging (pull and push acknowledgement)
+---------------------------------------
+A server row ``S`` meets the local row ``L`` and a reference ``R`` (the base when
+pulling, the pushed values when acknowledging a push). Fields with ``L == R`` (not
+edited locally) take ``S``; fields edited locally keep ``L`` and keep their *old*
+base value, so the next push carries (base, mine) and the server's three-way check
+turns a concurrent edit into a recorded conflict instead of an overwrite. A row
+deleted on the server is deleted locally only when it has no local edits; otherwise
+the edit is kept and the push resurrects it on the server, with a conflict record.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import struct
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..errors import InputError, UrbanGridError
+
+STATE = "ug_sync_state"
+OUTBOX = "ug_sync_outbox"
+LOG = "ug_sync_log"
+CONFLICTS = "ug_sync_conflict"
+BASE_PREFIX = "ug_sync_base_"
+CONFLICT_COLUMNS = (
+    "conflict_id", "batch_id", "table_name", "row_key", "street_code", "district_code", "kind",
+    "field", "base_value", "server_value", "laptop_value", "server_by", "server_rev",
+    "laptop_by", "laptop_id", "created_at", "status", "resolution", "resolved_value",
+    "resolved_by", "resolved_at", "note", "sync_rev",
+)
+#: Columns merged by taking the later value instead of raising a conflict: they are
+#: bookkeeping stamped on every edit, not something a person chose.
+MERGE_MAX = frozenset({"updated_at", "overdue"})
+_CHUNK = 500
+
+
+# --- GeoPackage geometry blobs ---------------------------------------------------------
+
+
+def gpkg_wkb(blob: bytes | None) -> bytes | None:
+    """The WKB inside a GeoPackage geometry blob (header and envelope stripped)."""
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    if blob[:2] != b"GP":
+        return blob  # already WKB
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((blob[3] >> 1) & 0b111)
+    if envelope is None:
+        raise InputError("invalid GeoPackage geometry header", field="geom")
+    return blob[8 + envelope:]
+
+
+def wkb_gpkg(wkb: bytes | None, srs_id: int) -> bytes | None:
+    """A GeoPackage geometry blob (little-endian header, no envelope) around ``wkb``."""
+    if wkb is None:
+        return None
+    return b"GP" + struct.pack("<BBi", 0, 0b00000001, int(srs_id)) + bytes(wkb)
+
+
+def _register_gpkg_functions(con: sqlite3.Connection) -> None:
+    """SQL functions GDAL's R-tree triggers call, so plain SQLite can write any layer."""
+    import shapely
+
+    def _bounds(blob):
+        wkb = gpkg_wkb(blob)
+        if wkb is None:
+            return None
+        geom = shapely.from_wkb(wkb)
+        return None if geom.is_empty else geom.bounds
+
+    def _bound(i):
+        return lambda blob: (b := _bounds(blob)) and b[i]
+
+    con.create_function("ST_IsEmpty", 1, lambda b: None if b is None else int(_bounds(b) is None),
+                        deterministic=True)
+    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
+        con.create_function(name, 1, _bound(i), deterministic=True)
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncTable:
+    """A synced table as both sides know it: key, shared columns, geometry column."""
+
+    name: str
+    key: str
+    columns: tuple[str, ...]  # key first; includes the geometry column
+    geometry: str | None = None
+    pg_types: tuple[str, ...] = ()  # server type of each column
+
+    @property
+    def base(self) -> str:
+        """Name of the table's base copy on the laptop."""
+        return BASE_PREFIX + self.name
+
+    def pg_type(self, column: str) -> str:
+        """Server type of ``column``."""
+        return self.pg_types[self.columns.index(column)]
+
+
+def q(name: str) -> str:
+    """Quote an SQLite identifier taken from the schema (never from user values)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def open_laptop(path: str | os.PathLike) -> sqlite3.Connection:
+    """Open a laptop GeoPackage for sync: explicit transactions, journal tables ready."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise InputError("laptop GeoPackage not found", source=path)
+    con = sqlite3.connect(path, timeout=60, isolation_level=None)
+    _register_gpkg_functions(con)
+    con.execute("PRAGMA foreign_keys = OFF")
+    with transaction(con):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (key TEXT PRIMARY KEY, value TEXT)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {OUTBOX} (batch_id TEXT PRIMARY KEY, "
+                    "created_at TEXT NOT NULL, payload BLOB NOT NULL)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {LOG} (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "at TEXT NOT NULL, step TEXT NOT NULL, detail TEXT)")
+        cols = ", ".join(f"{q(c)} {'INTEGER' if c == 'server_rev' or c == 'sync_rev' else 'TEXT'}"
+                         + (" PRIMARY KEY" if c == "conflict_id" else "")
+                         for c in CONFLICT_COLUMNS)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {CONFLICTS} ({cols})")
+        if get_state(con, "laptop_id") is None:
+            set_state(con, laptop_id=str(uuid.uuid4()))
+    return con
+
+
+@contextlib.contextmanager
+def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any exception."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def get_state(con: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    """One value of ``ug_sync_state``."""
+    row = con.execute(f"SELECT value FROM {STATE} WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_state(con: sqlite3.Connection, **values: object) -> None:
+    """Set values of ``ug_sync_state`` (inside the caller's transaction)."""
+    con.executemany(f"INSERT INTO {STATE}(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [(k, None if v is None else str(v)) for k, v in values.items()])
+
+
+def log(con: sqlite3.Connection, step: str, detail: str = "") -> None:
+    """Append a line to the sync log (inside the caller's transaction)."""
+    con.execute(f"INSERT INTO {LOG}(at, step, detail) VALUES (?, ?, ?)",
+                (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), step, detail))
+
+
+def local_columns(con: sqlite3.Connection, table: str) -> list[str]:
+    """Column names of a laptop table (empty when the table does not exist)."""
+    return [r[1] for r in con.execute(f"PRAGMA table_info({q(table)})")]
+
+
+def ensure_base(con: sqlite3.Connection, table: SyncTable) -> None:
+    """Create the base copy of ``table`` or add the columns a migration brought."""
+    have = local_columns(con, table.base)
+    if not have:
+        cols = ", ".join(q(c) + (" TEXT PRIMARY KEY" if c == table.key else "")
+                         for c in table.columns)
+        con.execute(f"CREATE TABLE {q(table.base)} ({cols}, sync_rev INTEGER NOT NULL)")
+        return
+    for col in table.columns:
+        if col not in have:
+            con.execute(f"ALTER TABLE {q(table.base)} ADD COLUMN {q(col)}")
+
+
+def geometry_srs(con: sqlite3.Connection, table: str) -> int | None:
+    """srs_id of a GeoPackage layer's geometry column."""
+    row = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
+                      (table,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def apply_laptop_migrations(con: sqlite3.Connection,
+                            migrations: Iterable[tuple[int, str, str]]) -> list[int]:
+    """Apply the laptop parts of server migrations not applied yet, each atomically."""
+    done = []
+    current = int(get_state(con, "schema_version", "0"))
+    for version, name, laptop_sql in migrations:
+        if version <= current:
+            continue
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in _split_sql(laptop_sql):
+                con.execute(stmt)
+            set_state(con, schema_version=version)
+            log(con, "migrate", f"{version:04d}_{name}")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+        current = version
+        done.append(version)
+    return done
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a laptop migration into statements (sqlite3.complete_statement aware)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buf and line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip().strip(";").strip():
+                out.append(buf)
+            buf = ""
+    if buf.strip():
+        out.append(buf)
+    return out
+
+
+# --- values ----------------------------------------------------------------------------
+
+
+def same(table: SyncTable, column: str, a: object, b: object) -> bool:
+    """Equal as data (geometry compared without its GeoPackage header)."""
+    if column == table.geometry:
+        return gpkg_wkb(a) == gpkg_wkb(b)
+    return a == b
+
+
+def _enc(value: object) -> object:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$b": base64.b64encode(bytes(value)).decode("ascii")}
+    return value
+
+
+def _dec(value: object) -> object:
+    if isinstance(value, dict):
+        return base64.b64decode(value["$b"])
+    return value
+
+
+def encode_rows(rows: list) -> list:
+    """JSON-safe rows (bytes as base64)."""
+    return [None if r is None else [_enc(v) for v in r] for r in rows]
+
+
+def decode_row(row: list | None) -> list | None:
+    """Inverse of :func:`encode_rows` for one row."""
+    return None if row is None else [_dec(v) for v in row]
+
+
+# --- change capture ----------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One row to push: op 'insert' | 'update' | 'delete', changed-column mask, values."""
+
+    op: str
+    key: str
+    mask: int
+    mine: list | None
+    base: list | None
+
+
+def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
+    """Local edits since the base, per row and per field."""
+    cols = table.columns
+    lsel = ", ".join(f"L.{q(c)}" for c in cols)
+    bsel = ", ".join(f"B.{q(c)}" for c in cols)
+    differs = " OR ".join(f"L.{q(c)} IS NOT B.{q(c)}" for c in cols)
+    n = len(cols)
+    out: list[Change] = []
+    cur = con.execute(
+        f"SELECT {lsel}, {bsel}, B.{q(table.key)} IS NULL FROM {q(table.name)} L "
+        f"LEFT JOIN {q(table.base)} B ON B.{q(table.key)} = L.{q(table.key)} "
+        f"WHERE B.{q(table.key)} IS NULL OR {differs}")
+    for row in cur:
+        mine, base, new = list(row[:n]), list(row[n:2 * n]), row[2 * n]
+        if new:
+            out.append(Change("insert", mine[0], (1 << n) - 1, mine, None))
+            continue
+        mask = 0
+        for i, c in enumerate(cols):
+            if not same(table, c, mine[i], base[i]):
+                mask |= 1 << i
+        if mask:
+            out.append(Change("update", mine[0], mask, mine, base))
+    cur = con.execute(
+        f"SELECT {bsel} FROM {q(table.base)} B WHERE B.sync_rev >= 0 AND NOT EXISTS "
+        f"(SELECT 1 FROM {q(table.name)} L WHERE L.{q(table.key)} = B.{q(table.key)})")
+    for row in cur:
+        out.append(Change("delete", row[0], 0, None, list(row)))
+    return out
+
+
+def pending_batch(con: sqlite3.Connection) -> tuple[str, dict] | None:
+    """The frozen batch not yet acknowledged by the server, if any."""
+    row = con.execute(f"SELECT batch_id, payload FROM {OUTBOX} ORDER BY created_at LIMIT 1"
+                      ).fetchone()
+    return (row[0], json.loads(row[1])) if row else None
+
+
+def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str, dict] | None:
+    """Write local changes as one push batch into the outbox (one transaction).
+
+    Returns the pending batch when one is still unacknowledged (resume after a cut),
+    a new one when there are changes, or None.
+    """
+    with transaction(con):
+        pending = pending_batch(con)
+        if pending:
+            return pending
+        payload: dict = {"laptop_id": get_state(con, "laptop_id"), "tables": {}}
+        total = 0
+        for table in tables:
+            changes = collect_changes(con, table)
+            if not changes:
+                continue
+            total += len(changes)
+            payload["tables"][table.name] = {
+                "columns": list(table.columns),
+                "rows": [[c.op, c.key, c.mask, encode_rows([c.mine])[0],
+                          encode_rows([c.base])[0]] for c in changes],
+            }
+        if not total:
+            return None
+        batch_id = str(uuid.uuid4())
+        con.execute(f"INSERT INTO {OUTBOX}(batch_id, created_at, payload) VALUES (?, ?, ?)",
+                    (batch_id, dt.datetime.now(dt.UTC).isoformat(),
+                     json.dumps(payload, separators=(",", ":"))))
+        log(con, "journal", f"batch {batch_id}: {total} changed rows frozen")
+    return batch_id, payload
+
+
+# --- merging server rows ------------------------------------------------------------------
+
+
+def _fetch(con: sqlite3.Connection, name: str, table: SyncTable, keys: list[str],
+           extra: str = "") -> dict[str, list]:
+    sel = ", ".join(q(c) for c in table.columns) + extra
+    out: dict[str, list] = {}
+    for i in range(0, len(keys), _CHUNK):
+        part = keys[i:i + _CHUNK]
+        marks = ",".join("?" * len(part))
+        for row in con.execute(f"SELECT {sel} FROM {q(name)} WHERE {q(table.key)} IN ({marks})",
+                               part):
+            out[row[0]] = list(row)
+    return out
+
+
+def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tuple],
+                      refs: dict[str, list | None] | None = None) -> dict[str, int]:
+    """Merge server rows ``(values..., sync_rev, sync_deleted)`` into the laptop.
+
+    ``refs`` is None when pulling (the base is the reference) or, when acknowledging
+    a push, maps each pushed key to the values pushed (None for a pushed delete).
+    Runs inside the caller's transaction. Returns counts for the log.
+    """
+    cols = table.columns
+    n = len(cols)
+    keys = [r[0] for r in rows]
+    local = _fetch(con, table.name, table, keys)
+    base = _fetch(con, table.base, table, keys)
+    put_local: list[list] = []
+    del_local: list[str] = []
+    put_base: list[list] = []
+    del_base: list[str] = []
+    kept = 0
+    for row in rows:
+        server, rev, deleted = list(row[:n]), row[n], bool(row[n + 1])
+        key = server[0]
+        mine, old = local.get(key), base.get(key)
+        ref = old if refs is None else refs.get(key)
+        if deleted:
+            if mine is None:
+                del_base.append(key)
+            elif ref is not None and all(same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)):
+                del_local.append(key)
+                del_base.append(key)
+            else:
+                kept += 1  # a local edit of a case deleted elsewhere: kept, pushed, surfaced
+            continue
+        if mine is None:
+            if refs is None:
+                if old is None:
+                    put_local.append(server)
+                    put_base.append(server + [rev])
+                # else: deleted here, not pushed yet; the old base lets the push see
+                # whether the server changed the row meanwhile (then it is a conflict)
+            else:
+                if ref is None:  # we pushed a delete the server did not apply
+                    put_local.append(server)
+                put_base.append(server + [rev])
+            continue
+        if ref is None:
+            if refs is not None:
+                put_base.append(server + [rev])
+            continue  # a local row the base does not know yet: it is pushed as an insert
+        edited = [not same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)]
+        merged = [mine[i] if edited[i] else server[i] for i in range(n)]
+        if any(not same(table, c, merged[i], mine[i]) for i, c in enumerate(cols)):
+            put_local.append(merged)
+        if refs is None and old is not None and any(edited):
+            put_base.append([old[i] if edited[i] else server[i] for i in range(n)] + [rev])
+            kept += 1
+        else:
+            put_base.append(server + [rev])
+    collist = ", ".join(q(c) for c in cols)
+    marks = ", ".join("?" * n)
+    if put_local:
+        updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in cols[1:])
+        con.executemany(f"INSERT INTO {q(table.name)} ({collist}) VALUES ({marks}) "
+                        f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}", put_local)
+    if del_local:
+        con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?",
+                        [(k,) for k in del_local])
+    if put_base:
+        con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
+                        f"VALUES ({marks}, ?)", put_base)
+    if del_base:
+        con.executemany(f"DELETE FROM {q(table.base)} WHERE {q(table.key)} = ?",
+                        [(k,) for k in del_base])
+    return {"updated": len(put_local), "deleted": len(del_local), "kept_local": kept}
+
+
+def park_rejected(con: sqlite3.Connection, table: SyncTable, rows: list[list]) -> None:
+    """Remember rows the server refused (sync_rev -1) so they are not resent unchanged.
+
+    The refusal is a conflict record on the server holding the whole row; the local
+    row stays as it is. Editing it again makes it pending again.
+    """
+    if rows:
+        collist = ", ".join(q(c) for c in table.columns)
+        marks = ", ".join("?" * len(table.columns))
+        con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
+                        f"VALUES ({marks}, -1)", rows)
+
+
+def drop_base(con: sqlite3.Connection, table: SyncTable, keys: list[str]) -> None:
+    """Forget base rows (a pushed delete the server applied or found already done)."""
+    con.executemany(f"DELETE FROM {q(table.base)} WHERE {q(table.key)} = ?", [(k,) for k in keys])
+
+
+def store_conflicts(con: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Mirror server conflict rows (CONFLICT_COLUMNS order) into the laptop."""
+    if rows:
+        collist = ", ".join(q(c) for c in CONFLICT_COLUMNS)
+        marks = ", ".join("?" * len(CONFLICT_COLUMNS))
+        con.executemany(f"INSERT OR REPLACE INTO {CONFLICTS} ({collist}) VALUES ({marks})",
+                        [[None if v is None else (v if isinstance(v, int | float) else str(v))
+                          for v in r] for r in rows])
+
+
+def cursor(con: sqlite3.Connection, table: str) -> int:
+    """Pull cursor of ``table``: every visible server revision up to it is merged."""
+    return int(get_state(con, f"cursor:{table}", "0"))
+
+
+def require_tables(con: sqlite3.Connection, names: Iterable[str]) -> None:
+    """Fail clearly when the laptop lacks the case tables."""
+    missing = [n for n in names if not local_columns(con, n)]
+    if missing:
+        raise UrbanGridError(f"laptop GeoPackage has no {', '.join(missing)} table")
