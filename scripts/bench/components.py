@@ -101,8 +101,9 @@ def time_qgis(points_path: str, cells_path: str, out_dir: str) -> float:
 
     app = QgsApplication([], False)
     app.initQgis()
-    import processing
     from processing.core.Processing import Processing
+
+    import processing
 
     Processing.initialize()
     t = time.perf_counter()
