@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .lattice import merge_small, polygon_parts
+from .lattice import GRID_PRECISION, merge_small, polygon_parts
 
 DEFAULT_TARGET_AREA = 10_000.0
 DEFAULT_TOLERANCE = 0.3
@@ -30,8 +30,12 @@ def barrier_faces(community: BaseGeometry, lines: np.ndarray) -> np.ndarray:
     if len(lines):
         shapely.prepare(community)
         lines = lines[shapely.intersects(community, lines)]
-    clipped = shapely.intersection(lines, community) if len(lines) else np.array([], dtype=object)
-    linework = shapely.union_all(np.concatenate([[shapely.boundary(community)], clipped]))
+    # Lines are cut to a box a little larger than the community, not to the
+    # community itself: a clipped end can land a hair off the boundary and then
+    # would not node with it, leaving the face unsplit.
+    minx, miny, maxx, maxy = community.bounds
+    clipped = shapely.clip_by_rect(lines, minx - 1, miny - 1, maxx + 1, maxy + 1) if len(lines) else np.array([], dtype=object)
+    linework = shapely.union_all(np.concatenate([[shapely.boundary(community)], clipped]), grid_size=GRID_PRECISION)
     faces = polygon_parts(shapely.polygonize(shapely.get_parts(linework)))
     # Holes of the community come back as faces; drop those outside it.
     inside = shapely.covers(community, shapely.point_on_surface(faces))
@@ -91,7 +95,8 @@ def best_count(area: float, target: float) -> int:
     return min((low, high), key=lambda k: (abs(area / k - target), k))
 
 
-def fit_to_target(cells: np.ndarray, target: float, tolerance: float, rounds: int = 4) -> np.ndarray:
+def fit_to_target(cells: np.ndarray, target: float, tolerance: float, rounds: int = 4,
+                  barriers: BaseGeometry | None = None) -> np.ndarray:
     """Merge small and split large cells until areas are within ``target × (1 ± tolerance)``.
 
     Stops early when a round changes nothing; cells that cannot be brought into the
@@ -100,7 +105,7 @@ def fit_to_target(cells: np.ndarray, target: float, tolerance: float, rounds: in
     low, high = target * (1 - tolerance), target * (1 + tolerance)
     for _ in range(rounds):
         before = len(cells)
-        cells = merge_small(cells, low, high)
+        cells = merge_small(cells, low, high, barriers)
         areas = shapely.area(cells)
         large = areas > high
         if large.any():
@@ -118,4 +123,8 @@ def barrier_cells(community: BaseGeometry, lines: np.ndarray, target: float = DE
                   tolerance: float = DEFAULT_TOLERANCE) -> np.ndarray:
     """Boundary-following cells of one community."""
     faces = barrier_faces(community, lines)
-    return fit_to_target(faces, target, tolerance)
+    along = None
+    if len(lines):
+        along = shapely.buffer(shapely.union_all(shapely.intersection(lines, community)), 1e-3)
+        shapely.prepare(along)
+    return fit_to_target(faces, target, tolerance, barriers=along)

@@ -25,10 +25,11 @@ from .codes import (
 )
 from .lattice import GRID_PRECISION
 
-# Accepted names for the community code column, most specific first.
-CODE_FIELDS = ("community_code", "sqdm", "SQDM", "code", "CODE")
+# Accepted names for the community code column, most specific first (Shapefile
+# truncates names to 10 characters).
+CODE_FIELDS = ("community_code", "community_", "sqdm", "SQDM", "code", "CODE")
 NAME_FIELDS = ("name", "NAME", "sqmc", "SQMC", "mc", "MC")
-STREET_NAME_FIELDS = ("street_name", "STREET_NAME", "jdmc", "JDMC")
+STREET_NAME_FIELDS = ("street_name", "street_nam", "STREET_NAME", "jdmc", "JDMC")
 
 # Overlaps smaller than this (m²) are digitising noise, not a second community.
 OVERLAP_TOLERANCE_M2 = 0.01

@@ -44,16 +44,26 @@ def lattice_cells(community: BaseGeometry, size: float) -> np.ndarray:
     return np.concatenate([boxes[inside], polygon_parts(clipped)])
 
 
-def _shared_length(a: BaseGeometry, others: np.ndarray) -> np.ndarray:
-    return shapely.length(shapely.intersection(shapely.boundary(a), shapely.boundary(others)))
+def _shared_length(a: BaseGeometry, others: np.ndarray, barriers: BaseGeometry | None = None) -> np.ndarray:
+    shared = shapely.intersection(shapely.boundary(a), shapely.boundary(others))
+    total = shapely.length(shared)
+    if barriers is None:
+        return total
+    free = shapely.length(shapely.difference(shared, barriers))
+    # Open boundary first; along-barrier length only breaks ties between closed ones.
+    return np.where(free > 1e-6, free + 1e9, total)
 
 
-def merge_small(cells: np.ndarray, min_area: float, max_area: float | None = None) -> np.ndarray:
+def merge_small(cells: np.ndarray, min_area: float, max_area: float | None = None,
+                barriers: BaseGeometry | None = None) -> np.ndarray:
     """Merge cells smaller than ``min_area`` into a neighbour, smallest first.
 
     The neighbour is the one sharing the longest boundary among those whose merged
     area stays within ``max_area``; if none stays within, the longest shared
-    boundary wins. A cell with no neighbour (an island) is kept as it is.
+    boundary wins. With ``barriers`` (a prepared, slightly buffered line union),
+    boundary along a barrier does not count, so a piece joins the neighbour on its
+    own side of a road or river when it has one. A cell with no neighbour (an
+    island) is kept as it is.
     """
     cells = list(cells)
     if len(cells) < 2:
@@ -77,12 +87,14 @@ def merge_small(cells: np.ndarray, min_area: float, max_area: float | None = Non
         if not neighbours:
             islands.add(i)
             continue
-        shared = _shared_length(cells[i], np.asarray([cells[n] for n in neighbours], dtype=object))
+        shared = _shared_length(cells[i], np.asarray([cells[n] for n in neighbours], dtype=object), barriers)
         candidates = [(s, n) for s, n in zip(shared.tolist(), neighbours, strict=True) if s > 0]
         if not candidates:
             islands.add(i)
             continue
         fitting = [c for c in candidates if max_area is None or areas[i] + areas[c[1]] <= max_area]
+        if barriers is not None and fitting and max(c[0] for c in fitting) < 1e9 <= max(c[0] for c in candidates):
+            fitting = []  # staying on the own side of a barrier beats staying in the area band
         _, target = max(fitting or candidates, key=lambda c: (c[0], -c[1]))
         merged = shapely.union(cells[target], cells[i])
         if merged.geom_type != "Polygon":
