@@ -50,7 +50,17 @@ def _quote(value: str) -> str:
     return f"'{value}'"
 
 
-def candidate_description(row) -> str:
+def _clean(row) -> dict:
+    """A candidate row as a dict with missing values (None, NaN, '') as None."""
+    out = {}
+    for key, value in dict(row).items():
+        if value is None or (isinstance(value, float) and value != value) or value == "":
+            value = None
+        out[key] = value
+    return out
+
+
+def candidate_description(row: dict) -> str:
     """Human description of a 图斑 for the case."""
     parts = ["遥感变化图斑 (imagery change)"]
     if row.get("area_m2") is not None:
@@ -91,14 +101,15 @@ def cases_from_candidates(
     class_code = ILLEGAL_BUILDING_CLASS[store.profile]
     points = frame.geometry.representative_point()
     specs, chips = [], []
-    for (_, row), point in zip(frame.iterrows(), points, strict=True):
+    for (_, raw), point in zip(frame.iterrows(), points, strict=True):
         progress.check()
+        row = _clean(raw.drop(labels="geometry"))
         specs.append({
             "kind": "event", "class_code": class_code, "profile": store.profile,
             "x": point.x, "y": point.y, "source": "imagery", "urgency": urgency,
             "description": candidate_description(row), "candidate_id": row["candidate_id"],
-            "grid_code": row.get("grid_code") or None, "street_code": row.get("street_code") or None,
-            "community_code": row.get("community_code") or None,
+            "grid_code": row.get("grid_code"), "street_code": row.get("street_code"),
+            "community_code": row.get("community_code"),
             "note": f"from change_candidate {row['candidate_id']}",
         })
         chips.append([row.get("chip_before"), row.get("chip_after")])
