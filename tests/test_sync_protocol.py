@@ -1,0 +1,371 @@
+"""Sync protocol against the real local PostGIS: merges, conflicts, deletes, replay, resume.
+
+Each peer's known way of losing an edit has a test here:
+QGIS Offline Editing (overwrites without conflict handling), geodiff (drops a local
+edit of a row deleted on the server) and QFieldCloud (last write wins by default).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import psycopg
+import pytest
+
+from urban_grid_plugin.cases.schema import TABLES
+from urban_grid_plugin.errors import UrbanGridError
+from urban_grid_plugin.sync import conflicts, journal, protocol, server
+from urban_grid_plugin.sync import simulate as sim
+from urban_grid_plugin.sync.protocol import InjectedCut
+
+pytestmark = pytest.mark.postgis
+STREET = "110101001"
+
+
+@pytest.fixture(scope="module")
+def db(pg_dsn):
+    """A fresh database for this module, schema initialised, two inspectors of one street."""
+    dsn = sim.fresh_database(pg_dsn, "ug_test_sync_protocol")
+    server.server_init(dsn)
+    server.grant(dsn, role="proto_a", streets=[STREET])
+    server.grant(dsn, role="proto_b", streets=[STREET])
+    return dsn
+
+
+@pytest.fixture()
+def laptops(db, tmp_path):
+    """Two synced laptops of the same street, starting from the server's state."""
+    a = sim.make_laptop(tmp_path / "a.gpkg")
+    b = sim.make_laptop(tmp_path / "b.gpkg")
+    protocol.sync(a, db, user="proto_a")
+    protocol.sync(b, db, user="proto_b")
+    return a, b
+
+
+def run(path, db, user, **kw):
+    return protocol.sync(path, db, user=user, **kw)
+
+
+def server_case(db, case_id):
+    with psycopg.connect(db) as con:
+        cur = con.cursor(row_factory=psycopg.rows.dict_row)
+        return cur.execute("SELECT * FROM urbangrid.ug_case WHERE case_id = %s", (case_id,)).fetchone()
+
+
+def server_conflicts(db, case_id):
+    with psycopg.connect(db) as con:
+        cur = con.cursor(row_factory=psycopg.rows.dict_row)
+        return cur.execute("SELECT * FROM urbangrid.sync_conflict WHERE row_key = %s ORDER BY created_at",
+                           (case_id,)).fetchall()
+
+
+def local_case(path, case_id):
+    return sim.read_table(path, "ug_case", "case_id").get(case_id)
+
+
+def shared_case(db, a, b, **values):
+    (cid,) = sim.add_cases(a, [sim.case_row(STREET, description="start", **values)])
+    run(a, db, "proto_a")
+    run(b, db, "proto_b")
+    assert local_case(b, cid)["description"] == "start"
+    return cid
+
+
+def test_server_schema_renders_case_schema(db):
+    """Migration 0001 holds every column of cases/schema.py, with the same types."""
+    with psycopg.connect(db) as con:
+        for spec in TABLES:
+            cols = dict(con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = 'urbangrid' AND table_name = %s", (spec.name,)).fetchall())
+            for col in spec.columns:
+                assert col.name in cols, f"{spec.name}.{col.name} missing on the server"
+                assert cols[col.name] == {"text": "text", "integer": "integer",
+                                          "bytea": "bytea"}[col.pg_type]
+
+
+def test_server_init_is_idempotent_and_refuses_edited_migration(db, tmp_path):
+    assert server.server_init(db) == []
+    folder = tmp_path / "migs"
+    shutil.copytree(server.MIGRATIONS_DIR, folder)
+    (folder / "0001_init.sql").write_text("-- edited\n" + (folder / "0001_init.sql").read_text())
+    with pytest.raises(UrbanGridError, match="differs"):
+        server.server_init(db, migrations_dir=folder)
+
+
+def test_different_fields_merge(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="pothole is 2 m wide")
+    sim.edit_case(b, cid, department="roads office")
+    run(a, db, "proto_a")
+    report = run(b, db, "proto_b")
+    run(a, db, "proto_a")
+    assert report.conflicts_new == 0
+    row = server_case(db, cid)
+    assert (row["description"], row["department"]) == ("pothole is 2 m wide", "roads office")
+    assert row["sync_fv"]["description"] < row["sync_fv"]["department"]  # per-field versions
+    for path in (a, b):
+        assert local_case(path, cid)["description"] == "pothole is 2 m wide"
+        assert local_case(path, cid)["department"] == "roads office"
+    assert server_conflicts(db, cid) == []
+
+
+def test_same_field_is_a_conflict_not_an_overwrite(db, laptops):
+    """QGIS Offline Editing would keep whichever laptop synced last; we keep both."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="from laptop A")
+    sim.edit_case(b, cid, description="from laptop B")
+    run(a, db, "proto_a")
+    report = run(b, db, "proto_b")
+    run(a, db, "proto_a")
+    assert report.conflicts_new == 1
+    (c,) = server_conflicts(db, cid)
+    assert (c["kind"], c["field"], c["status"]) == ("field", "description", "open")
+    assert (c["base_value"], c["server_value"], c["laptop_value"]) == (
+        "start", "from laptop A", "from laptop B")
+    assert (c["server_by"], c["laptop_by"]) == ("proto_a", "proto_b")
+    assert server_case(db, cid)["description"] == "from laptop A"
+    for path in (a, b):  # surfaced on both laptops
+        (mirror,) = [m for m in conflicts.list_local(path) if m.row_key == cid]
+        assert mirror.laptop_value == "from laptop B" and mirror.server_value == "from laptop A"
+    text = conflicts.describe(mirror)
+    assert "from laptop A" in text and "from laptop B" in text
+    # a person resolves it: chosen value applied, who/when recorded, laptops follow
+    done = conflicts.resolve(c["conflict_id"], "mine", dsn=db, user="proto_b")
+    assert (done.status, done.resolved_by, done.resolved_value) == ("resolved", "proto_b",
+                                                                   "from laptop B")
+    assert done.resolved_at
+    run(a, db, "proto_a")
+    run(b, db, "proto_b")
+    for path in (a, b):
+        assert local_case(path, cid)["description"] == "from laptop B"
+        assert [m for m in conflicts.list_local(path) if m.row_key == cid] == []
+        (m,) = [m for m in conflicts.list_local(path, include_resolved=True) if m.row_key == cid]
+        assert m.resolution == "mine"
+    with pytest.raises(Exception, match="already resolved"):
+        conflicts.resolve(c["conflict_id"], "theirs", dsn=db, user="proto_a")
+
+
+def test_concurrent_transitions_conflict_on_state_and_keep_both_events(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, state="filed")
+    ea = sim.add_event(a, cid, "filed", "proto_a")
+    sim.edit_case(b, cid, state="voided")
+    eb = sim.add_event(b, cid, "voided", "proto_b")
+    for path, user in ((a, "proto_a"), (b, "proto_b"), (a, "proto_a")):
+        run(path, db, user)
+    assert [c["field"] for c in server_conflicts(db, cid)] == ["state"]
+    for path in (a, b):
+        events = sim.read_table(path, "ug_case_event", "event_id")
+        assert {ea, eb} <= set(events)
+
+
+def test_local_edit_of_a_case_deleted_on_the_server_is_kept(db, laptops):
+    """geodiff's rebase drops this edit; we resurrect the case and record why."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.delete_case(a, cid)
+    run(a, db, "proto_a")
+    assert server_case(db, cid)["sync_deleted"] is True
+    sim.edit_case(b, cid, description="still broken, photo attached")
+    report = run(b, db, "proto_b")
+    row = server_case(db, cid)
+    assert row["sync_deleted"] is False and row["description"] == "still broken, photo attached"
+    (c,) = server_conflicts(db, cid)
+    assert (c["kind"], c["server_by"], c["laptop_by"]) == ("edit_vs_delete", "proto_a", "proto_b")
+    assert report.conflicts_new == 1
+    run(a, db, "proto_a")
+    assert local_case(a, cid)["description"] == "still broken, photo attached"
+    assert [c.kind for c in conflicts.list_local(a) if c.row_key == cid] == ["edit_vs_delete"]
+    # resolving "theirs" deletes it again, everywhere
+    conflicts.resolve(c["conflict_id"], "theirs", dsn=db, user="proto_a")
+    run(a, db, "proto_a")
+    run(b, db, "proto_b")
+    assert local_case(a, cid) is None and local_case(b, cid) is None
+
+
+def test_edit_survives_when_the_laptop_pulls_the_delete_first(db, laptops):
+    """Pull of a server delete must not drop a local edit still waiting to be pushed."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.delete_case(a, cid)
+    run(a, db, "proto_a")
+    sim.edit_case(b, cid, description="edited offline")
+    with psycopg.connect(db, user="proto_b") as pg:
+        lite = journal.open_laptop(b)
+        tables = protocol.sync_tables(pg, lite)
+        srids = {t.name: protocol._srids(pg, lite, t) for t in tables if t.geometry}
+        protocol.pull(pg, lite, tables, srids, {n: s[1] for n, s in srids.items()})
+        lite.close()
+    assert local_case(b, cid)["description"] == "edited offline"
+    run(b, db, "proto_b")
+    assert server_case(db, cid)["description"] == "edited offline"
+    assert server_case(db, cid)["sync_deleted"] is False
+
+
+def test_delete_of_a_case_edited_elsewhere_keeps_the_edit(db, laptops):
+    """QFieldCloud's default last-wins would let the delete erase the edit."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="handled, see photo")
+    run(a, db, "proto_a")
+    sim.delete_case(b, cid)
+    run(b, db, "proto_b")
+    row = server_case(db, cid)
+    assert row["sync_deleted"] is False and row["description"] == "handled, see photo"
+    (c,) = server_conflicts(db, cid)
+    assert c["kind"] == "delete_vs_edit"
+    assert local_case(b, cid)["description"] == "handled, see photo"  # restored on B
+
+
+def test_delete_of_an_unchanged_case_propagates(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.delete_case(a, cid)
+    run(a, db, "proto_a")
+    run(b, db, "proto_b")
+    assert local_case(b, cid) is None
+    assert server_conflicts(db, cid) == []
+
+
+def test_hand_written_server_delete_is_a_tombstone(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    with psycopg.connect(db, user="proto_a") as con:
+        assert con.execute("DELETE FROM urbangrid.ug_case WHERE case_id = %s", (cid,)).rowcount == 0
+    assert server_case(db, cid)["sync_deleted"] is True
+    run(b, db, "proto_b")
+    assert local_case(b, cid) is None
+
+
+@pytest.mark.parametrize("step", ["journal_written", "server_applied", "server_committed", "acked"])
+def test_cut_during_push_is_resumed_exactly_once(db, laptops, step):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description=f"cut at {step}")
+    sim.edit_case(b, cid, description=f"concurrent to {step}")
+    run(b, db, "proto_b")
+
+    def cut(at):
+        if at == step:
+            raise InjectedCut(at)
+
+    with pytest.raises(InjectedCut):
+        run(a, db, "proto_a", fault=cut)
+    sim.edit_case(a, cid, department="edited after the cut")  # waits for the next batch
+    first = run(a, db, "proto_a")
+    assert first.replayed == (step in ("server_committed",))
+    run(a, db, "proto_a")
+    cs = server_conflicts(db, cid)
+    assert len(cs) == 1, "a replayed batch must not record its conflict twice"
+    assert cs[0]["laptop_value"] == f"cut at {step}"
+    row = server_case(db, cid)
+    assert row["department"] == "edited after the cut"
+    with psycopg.connect(db) as con:
+        n = con.execute("SELECT count(*) FROM urbangrid.sync_batch b WHERE b.laptop_id = %s",
+                        (journal.open_laptop(a).execute(
+                            "SELECT value FROM ug_sync_state WHERE key='laptop_id'").fetchone()[0],)
+                        ).fetchone()[0]
+    assert n >= 2
+
+
+def test_pull_resumes_after_a_cut_mid_pull(db, laptops, tmp_path):
+    a, _ = laptops
+    ids = sim.add_cases(a, [sim.case_row(STREET, description=f"bulk {i}") for i in range(25)])
+    run(a, db, "proto_a")
+    c = sim.make_laptop(tmp_path / "c.gpkg")
+    pages = []
+
+    def cut(at):
+        if at == "pull_page":
+            pages.append(at)
+            if len(pages) == 2:
+                raise InjectedCut(at)
+
+    with pytest.raises(InjectedCut):
+        run(c, db, "proto_b", fault=cut, page=10)
+    partial = sim.read_table(c, "ug_case", "case_id")
+    assert 0 < len(partial) < 100
+    run(c, db, "proto_b", page=10)
+    assert set(ids) <= set(sim.read_table(c, "ug_case", "case_id"))
+    assert sim.read_table(c, "ug_case", "case_id") == sim.read_table(a, "ug_case", "case_id") | {
+        k: v for k, v in sim.read_table(c, "ug_case", "case_id").items() if k not in
+        sim.read_table(a, "ug_case", "case_id")}
+
+
+def test_events_and_attachments_round_trip(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    photo = bytes(range(256)) * 40
+    att = sim.add_attachment(a, cid, photo)
+    ev = sim.add_event(a, cid, "filed", "proto_a", note="立案")
+    run(a, db, "proto_a")
+    run(b, db, "proto_b")
+    assert sim.read_table(b, "ug_case_attachment", "attachment_id")[att]["data"] == photo
+    assert sim.read_table(b, "ug_case_event", "event_id")[ev]["note"] == "立案"
+
+
+def test_geometry_move_merges_and_conflicts(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    from urban_grid_plugin.cases.store import gpkg_to_xy, point_to_gpkg
+
+    sim.edit_case(a, cid, geom=point_to_gpkg(500010, 4000010, 4547))
+    sim.edit_case(b, cid, geom=point_to_gpkg(500020, 4000020, 4547))
+    run(a, db, "proto_a")
+    run(b, db, "proto_b")
+    (c,) = server_conflicts(db, cid)
+    assert c["field"] == "geom"
+    (mirror,) = [m for m in conflicts.list_local(b) if m.row_key == cid]
+    assert "POINT (500020 4000020)" in conflicts.describe(mirror)
+    run(a, db, "proto_a")
+    assert gpkg_to_xy(local_case(b, cid)["geom"]) == (500010, 4000010)
+
+
+def test_laptop_applies_new_migration_without_redownload(db, laptops, tmp_path):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    folder = tmp_path / "migs"
+    shutil.copytree(server.MIGRATIONS_DIR, folder)
+    (folder / "0002_case_priority.sql").write_text(
+        "ALTER TABLE urbangrid.ug_case ADD COLUMN priority integer;\n")
+    (folder / "0002_case_priority.laptop.sql").write_text(
+        "ALTER TABLE ug_case ADD COLUMN priority INTEGER;\n")
+    assert server.server_init(db, migrations_dir=folder) == [2]
+    try:
+        before = journal.cursor(journal.open_laptop(b), "ug_case")
+        report = run(a, db, "proto_a")
+        assert report.migrations == [2]
+        with sim.connect(a) as con:
+            con.execute("UPDATE ug_case SET priority = 3 WHERE case_id = ?", (cid,))
+        run(a, db, "proto_a")
+        report = run(b, db, "proto_b")
+        assert report.migrations == [2]
+        assert report.pulled["ug_case"] == 1  # only the changed case, not everything
+        assert journal.cursor(journal.open_laptop(b), "ug_case") > before
+        assert local_case(b, cid)["priority"] == 3
+    finally:
+        with psycopg.connect(db) as con:  # leave the module's database as it was
+            con.execute("ALTER TABLE urbangrid.ug_case DROP COLUMN priority")
+            con.execute("DELETE FROM public.urbangrid_migration WHERE version = 2")
+
+
+def test_cli_run_status_conflicts(db, laptops, capsys):
+    from urban_grid_plugin.cli import main
+
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, urgency="urgent")
+    sim.edit_case(b, cid, urgency="normal", description="B says normal")
+    sim.edit_case(a, cid, description="A says urgent")
+    assert main(["-q", "sync", "run", a, "--dsn", db, "--user", "proto_a"]) == 0
+    assert main(["-q", "sync", "run", b, "--dsn", db, "--user", "proto_b"]) == 0
+    assert main(["-q", "sync", "status", b]) == 0
+    assert main(["-q", "sync", "conflicts", b]) == 0
+    out = capsys.readouterr().out
+    assert "unsent edits   : 0" in out
+    assert "field 'description' was changed on both sides" in out
+    assert "A says urgent" in out and "B says normal" in out
