@@ -1,6 +1,8 @@
-"""The QGIS plugin shell: menu, toolbar and the Processing provider.
+"""The QGIS plugin shell: menu, toolbar, the dock panel and the Processing provider.
 
-Thin by design: every action calls tested core code or a Processing algorithm.
+Thin by design: every action calls tested core code or a Processing algorithm. The
+plugin's translation (``i18n/urban_grid_<locale>.qm``) is installed from the QGIS
+locale before any widget is made, so every string appears in the user's language.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import os
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -29,6 +31,14 @@ class UrbanGridPlugin:
         self.provider = None
         self.actions: list[QAction] = []
         self.toolbar = None
+        self.dock = None
+        self.translation = None
+        try:
+            from .mapping.i18n import install_translator
+
+            self.translation = install_translator()
+        except Exception:  # a broken .qm must never stop the plugin; English remains
+            self.translation = None
 
     def initProcessing(self) -> None:  # noqa: N802 - QGIS API name
         """Register the UrbanGrid Processing provider."""
@@ -50,8 +60,42 @@ class UrbanGridPlugin:
         self.toolbar.addAction(action)
         self.actions.append(action)
 
+        panel = QAction(icon, tr("UrbanGrid panel"), self.iface.mainWindow())
+        panel.setObjectName("UrbanGridShowDock")
+        panel.setCheckable(True)
+        panel.toggled.connect(self.show_dock)
+        self.iface.addPluginToMenu(MENU, panel)
+        self.toolbar.addAction(panel)
+        self.actions.append(panel)
+        self.dock_action = panel
+
+    def show_dock(self, visible: bool = True):
+        """Show (creating it once) or hide the UrbanGrid dock panel; return it."""
+        if self.dock is None and visible:
+            from .gui.dock import UrbanGridDock
+
+            self.dock = UrbanGridDock(self.iface, self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._dock_visibility)
+        if self.dock is not None:
+            self.dock.setVisible(visible)
+        return self.dock
+
+    def _dock_visibility(self, visible: bool) -> None:
+        action = getattr(self, "dock_action", None)
+        if action is not None and action.isChecked() != visible:
+            action.blockSignals(True)
+            action.setChecked(visible)
+            action.blockSignals(False)
+
     def unload(self) -> None:
         """Remove everything :meth:`initGui` added."""
+        if self.dock is not None:
+            if self.dock.review_dialog is not None:
+                self.dock.review_dialog.close()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
         for action in self.actions:
             self.iface.removePluginMenu(MENU, action)
             if self.toolbar is not None:
@@ -65,6 +109,12 @@ class UrbanGridPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        try:
+            from .mapping.i18n import remove_translator
+
+            remove_translator()
+        except Exception:
+            pass
         _forget_plugin_modules()
 
     def open_toolbox(self) -> None:

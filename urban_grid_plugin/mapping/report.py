@@ -149,11 +149,10 @@ def render_case_charts(stats: ProjectStats, path: str) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
     from .styles import STATE_COLOURS, state_titles
-
-    from matplotlib import font_manager
 
     # matplotlib sees only the first face of the Noto CJK collection (JP); its Han
     # glyphs cover Chinese labels.

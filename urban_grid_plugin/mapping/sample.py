@@ -121,8 +121,9 @@ def build_sample_project(
             "community_code": cell.community_code,
             "list_status": statuses[i % len(statuses)], "review_status": "pending",
             "review_note": None, "reviewed_by": None, "reviewed_at": None,
-            "chip_before": None, "chip_after": None,
-            "epoch_before": "epoch-2025", "epoch_after": "epoch-2026", "case_id": None,
+            "list_ref": None, "chip_before": None, "chip_after": None,
+            "epoch_before": "epoch-2025", "epoch_after": "epoch-2026", "detector": "sample",
+            "detected_at": "2026-10-02T10:00:00+08:00", "case_id": None,
             "geometry": box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2),
         })
     candidate = gpd.GeoDataFrame(cand_rows, crs=CRS)
@@ -131,11 +132,11 @@ def build_sample_project(
     for _ in range(cases):
         cell = grid.iloc[int(rng.integers(len(grid)))]
         created = dt.datetime(2026, 5, 1) + dt.timedelta(days=float(rng.uniform(0, 200)))
-        deadline = created + dt.timedelta(days=float(rng.uniform(1, 15)))
+        deadline = created + dt.timedelta(days=float(rng.uniform(3, 120)))
         state = STATES[int(rng.integers(len(STATES)))]
         case_rows.append({
             "case_id": _uuid(rng), "profile": "2013", "kind": "event",
-            "class_code": str(rng.choice(["010101", "010202", "020301", "050101"])),
+            "class_code": str(rng.choice(["0101", "0102", "0201", "0301"])),
             "description": "示范案件", "grid_code": cell.code, "street_code": cell.street_code,
             "community_code": cell.community_code, "district_code": DISTRICT,
             "component_id": None, "source": str(rng.choice(["inspector", "hotline", "imagery"])),
@@ -151,18 +152,41 @@ def build_sample_project(
 
     kw = {"driver": "GPKG", "engine": "pyogrio"}
     for name, frame in (("street", street), ("community", community), ("grid_cell", grid),
-                        ("component_point", component), ("change_candidate", candidate),
-                        ("ug_case", case)):
+                        ("component_point", component), ("change_candidate", candidate)):
         frame.to_file(path, layer=name, **kw)
-    events = pd.DataFrame({
-        "event_id": [_uuid(rng) for _ in range(len(case))], "case_id": case.case_id,
-        "from_state": "collecting", "to_state": case.state, "action": "sample",
-        "actor": "demo", "role": "dispatcher", "at": case.created_at, "note": None})
-    _write_table(path, "ug_case_event", events)
+    _write_cases(path, case, rng)
     if with_rasters:
         epochs = _write_epochs(path, candidate, grid.total_bounds, rng)
         _write_table(path, "imagery_epoch", epochs)
     return path
+
+
+def _write_cases(path: str, case: gpd.GeoDataFrame, rng) -> None:
+    """Write cases through the case store's own tables when it is there (same DDL)."""
+    try:
+        from ..cases.store import (
+            connect,
+            ensure_case_tables,
+            insert_row,
+            point_to_gpkg,
+            transaction,
+        )
+    except ImportError:
+        case.to_file(path, layer="ug_case", driver="GPKG", engine="pyogrio")
+        return
+    srs_id = ensure_case_tables(path)
+    from contextlib import closing
+
+    with closing(connect(path)) as con, transaction(con):
+        for row in case.itertuples(index=False):
+            values = row._asdict()
+            geom = values.pop("geometry")
+            values["geom"] = point_to_gpkg(geom.x, geom.y, srs_id)
+            insert_row(con, "ug_case", values)
+            insert_row(con, "ug_case_event", {
+                "event_id": _uuid(rng), "case_id": values["case_id"], "from_state": None,
+                "to_state": values["state"], "action": "sample", "actor": "demo",
+                "role": "system", "at": values["created_at"], "note": None})
 
 
 def _write_table(path: str, name: str, frame: pd.DataFrame) -> None:

@@ -47,7 +47,7 @@ def overdue_mask(cases: pd.DataFrame, now: dt.datetime | None = None) -> pd.Seri
     """True for running cases whose deadline has passed."""
     if cases.empty:
         return pd.Series([], dtype=bool)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     deadline = pd.to_datetime(cases["deadline"], utc=True, errors="coerce", format="ISO8601")
     return deadline.notna() & (deadline < pd.Timestamp(now)) & ~cases["state"].isin(STOPPED_STATES)
 

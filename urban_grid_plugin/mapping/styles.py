@@ -204,6 +204,29 @@ def style_component(geometry: str = "point"):
     return build
 
 
+def style_census(layer: QgsVectorLayer) -> None:
+    """Components per cell (部件普查) as a choropleth, drawn only at city scales.
+
+    At small scales this layer stands in for the millions of component points, whose
+    own rules start at 1:COMPONENT_DETAIL_SCALE, so the two never draw together.
+    """
+    from qgis.core import QgsGraduatedSymbolRenderer, QgsRendererRange
+
+    ramp = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
+    bounds = (0, 10, 30, 60, 120, 10**9)
+    ranges = []
+    for i, colour in enumerate(ramp):
+        low, high = bounds[i], bounds[i + 1]
+        label = f"{low}–{high}" if i < len(ramp) - 1 else f"> {low}"
+        ranges.append(QgsRendererRange(low, high, _fill(colour, "#00000000", 0, "solid"), label))
+    renderer = QgsGraduatedSymbolRenderer("total", ranges)
+    layer.setRenderer(renderer)
+    layer.setOpacity(0.75)
+    layer.setScaleBasedVisibility(True)
+    layer.setMaximumScale(COMPONENT_DETAIL_SCALE)  # hidden when zoomed in past this
+    layer.setMinimumScale(0)
+
+
 def style_plain(layer: QgsVectorLayer) -> None:
     """The comparison style of the render bench: one symbol, no rules, no scale limits."""
     geom = layer.geometryType()
@@ -233,6 +256,7 @@ QML_BUILDERS = {
     "map_component_point.qml": (style_component("point"), "Point"),
     "map_component_line.qml": (style_component("line"), "LineString"),
     "map_component_polygon.qml": (style_component("polygon"), "Polygon"),
+    "map_component_census.qml": (style_census, "Polygon"),
 }
 
 
@@ -242,7 +266,7 @@ def write_qml_files(folder: str = LAYERS_DIR) -> list[str]:
     for name, (builder, geometry) in QML_BUILDERS.items():
         layer = QgsVectorLayer(
             f"{geometry}?crs=EPSG:4547&field=name:string&field=code:string&field=state:string"
-            "&field=class_code:string&field=list_status:string", "template", "memory")
+            "&field=class_code:string&field=list_status:string&field=total:integer", "template", "memory")
         builder(layer)
         path = os.path.join(folder, name)
         _msg, ok = layer.saveNamedStyle(path)
