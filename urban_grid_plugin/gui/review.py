@@ -272,6 +272,14 @@ class SyncedCanvases(QWidget):
             self.canvases[src].extentsChanged.connect(
                 lambda s=src, d=dst: self._follow(s, d))
 
+    def release(self) -> None:
+        """Empty the canvases and take the rubber bands off their scenes."""
+        for canvas, band in zip(self.canvases, self.bands, strict=True):
+            canvas.setLayers([])
+            band.reset(QgsWkbTypes.PolygonGeometry)
+            canvas.scene().removeItem(band)
+        self.bands = []
+
     def _follow(self, src: int, dst: int) -> None:
         if self._syncing:
             return
@@ -290,6 +298,8 @@ class SyncedCanvases(QWidget):
         box.grow(grow + max(box.width(), box.height()) * 0.6)
         self._syncing = True
         try:
+            if not self.bands:
+                return
             for canvas, band, title, layer_list, text in zip(
                     self.canvases, self.bands, self.titles, layers, titles, strict=True):
                 canvas.setDestinationCrs(crs)
@@ -368,6 +378,18 @@ class CandidateReviewDialog(QDialog):
             sc.activated.connect(lambda s=step: self.move(s))
             self._shortcuts.append(sc)
         self.show_current()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API name
+        """Let go of layers and rubber bands before Qt deletes the canvases."""
+        self.release()
+        super().closeEvent(event)
+
+    def release(self) -> None:
+        """Drop every layer reference (QGIS crashes at exit on dangling ones)."""
+        self.canvases.release()
+        self._raster_cache.clear()
+        self.context = []
+        self._context_keep = None
 
     # --- layers ----------------------------------------------------------------------
 
