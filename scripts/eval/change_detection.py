@@ -37,7 +37,7 @@ NO_CHANGE = "train_386_0512_0768"
 def write_geotiff(png: Path, path: Path) -> None:
     """Georeference a sample PNG at 0.5 m in EPSG:4547 (an arbitrary place in zone 38)."""
     data = np.asarray(Image.open(png).convert("RGB")).transpose(2, 0, 1)
-    transform = Affine(0.5, 0, 38_500_000.0, 0, -0.5, 3_400_128.0)
+    transform = Affine(0.5, 0, 500_000.0, 0, -0.5, 3_400_128.0)
     with rasterio.open(path, "w", driver="GTiff", width=data.shape[2], height=data.shape[1], count=3,
                        dtype="uint8", crs="EPSG:4547", transform=transform) as ds:
         ds.write(data)

@@ -100,6 +100,9 @@ def _check_area_of_use(ds, target: CRS, what: str) -> list[str]:
         return []
     west, south, east, north = transform_bounds(ds.crs, "EPSG:4326", *ds.bounds)
     lon, lat = (west + east) / 2, (south + north) / 2
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return [f"{what}: its coordinates are not valid in its own CRS {ds.crs.to_string()} "
+                "(wrong CRS assigned?)"]
     margin = 1.0
     if aou.west - margin <= lon <= aou.east + margin and aou.south - margin <= lat <= aou.north + margin:
         return []
@@ -299,9 +302,13 @@ def apply_lut(data: np.ndarray, lut: np.ndarray, dtype: str) -> np.ndarray:
 
 
 def _write_view(vrt: WarpedVRT, bands: list[int], tmp: str, lut: np.ndarray | None, dtype: str,
-                progress: Progress) -> None:
-    """Stream a warped view to a tiled GeoTIFF with an internal validity mask."""
-    profile = dict(PROFILE, crs=vrt.crs, transform=vrt.transform, width=vrt.width, height=vrt.height,
+                grid: Grid, progress: Progress) -> None:
+    """Stream a warped view to a tiled GeoTIFF on ``grid`` with an internal validity mask.
+
+    The view of a co-registered epoch samples a shifted grid; its pixels are still
+    written on the common grid, which is the point of the shift.
+    """
+    profile = dict(PROFILE, crs=grid.crs, transform=grid.affine, width=grid.width, height=grid.height,
                    count=len(bands), dtype=dtype, nodata=None)
     windows = list(iter_windows(vrt.width, vrt.height))
     with rasterio.Env(GDAL_TIFF_INTERNAL_MASK=True), rasterio.open(tmp, "w", **profile) as out:
@@ -402,8 +409,8 @@ def align_pair(
             tmp_b, tmp_a = temp_path(result.before), temp_path(result.after)
             try:
                 with open_warped(ds_b, grid) as vb:
-                    _write_view(vb, bands_b, tmp_b, None, info_b.dtype, progress.sub(0, 50))
-                _write_view(va, bands_a, tmp_a, lut, info_a.dtype, progress.sub(50, 100))
+                    _write_view(vb, bands_b, tmp_b, None, info_b.dtype, grid, progress.sub(0, 50))
+                _write_view(va, bands_a, tmp_a, lut, info_a.dtype, grid, progress.sub(50, 100))
                 os.replace(tmp_b, result.before)
                 os.replace(tmp_a, result.after)
             finally:

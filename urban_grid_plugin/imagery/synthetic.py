@@ -31,7 +31,8 @@ def _background(rng: np.random.Generator, height: int, width: int) -> np.ndarray
     for b in range(3):
         img[b] = np.where(grass, green[b], soil[b]) + 10 * field
     img += rng.normal(0, 6, size=img.shape).astype(np.float32)
-    trees = ndi.gaussian_filter(rng.normal(size=(height, width)).astype(np.float32), 3) > 0.55
+    noise = ndi.gaussian_filter(rng.normal(size=(height, width)).astype(np.float32), 3)
+    trees = noise > 2.2 * noise.std()
     img[:, trees] = np.array([45, 70, 40], np.float32)[:, None]
     return np.clip(img, 0, 255).astype(np.uint8)
 
@@ -78,7 +79,7 @@ def make_pair(
     side = (max(8, int(8 / resolution)), max(12, int(22 / resolution)))
     polys = []
     for r, c, h, w in _buildings(rng, height, width, buildings, *side):
-        roof = rng.choice([np.array([205, 205, 200]), np.array([120, 122, 128]), np.array([170, 90, 70])])
+        roof = rng.choice([np.array([215, 215, 210]), np.array([175, 178, 185]), np.array([195, 190, 180])])
         shade = max(2, int(3 / resolution))
         after[:, r + h:r + h + shade, c + shade:c + w + shade] = np.array([35, 35, 40])[:, None, None]
         after[:, r + h:r + h + shade, c + w:c + w + shade] = np.array([35, 35, 40])[:, None, None]
