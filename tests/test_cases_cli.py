@@ -118,7 +118,7 @@ def test_cli_round_trip(tmp_path, capsys):
                        "--role", "shift_leader")
     assert code == 1 and "handling 处置" in err and "not allowed" in err and "Traceback" not in err
     code, out, _ = run(capsys, "cases", "show", path, case_id)
-    assert code == 0 and "photo.jpg" in out and out.count("→") == 4
+    assert code == 0 and "photo.jpg" in out and "report 上报" in out and "accept 签收处置" in out
     code, out, _ = run(capsys, "cases", "overdue", path, "--now", "2026-11-24T12:00:00+08:00")
     assert code == 0 and "1 overdue case(s)" in out and "超期" in out
     code, out, _ = run(capsys, "cases", "list", path, "--state", "处置")

@@ -52,13 +52,20 @@ def register(subparsers) -> None:
     top = subparsers.add_parser("cases", help="案件: closed-loop cases, deadlines and indicators")
     sub = top.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
 
+    p = sub.add_parser("init", help="create the case tables (and the project GeoPackage if missing)")
+    _common(p)
+    p.add_argument("--profile", choices=("2013", "2026"), default="2013",
+                   help="code profile for a new project (an existing project keeps its own)")
+    p.set_defaults(func=_init)
+
     p = sub.add_parser("create", help="report a new case (上报)")
     _common(p)
     _actor(p, "inspector")
     p.add_argument("--class", dest="class_code", required=True, help="event/component class code")
     p.add_argument("--kind", choices=("event", "component"), default="event")
-    p.add_argument("--x", type=float, required=True, help="easting in the project CRS")
-    p.add_argument("--y", type=float, required=True, help="northing in the project CRS")
+    p.add_argument("--x", type=float, help="easting in the project CRS")
+    p.add_argument("--y", type=float, help="northing in the project CRS")
+    p.add_argument("--grid", help="place the case inside this active unit grid cell instead of --x/--y")
     p.add_argument("--description", default="")
     p.add_argument("--source", default=None, help="inspector, hotline, imagery or other")
     p.add_argument("--urgency", default="normal", choices=("normal", "urgent"))
@@ -132,9 +139,37 @@ def open_store(args):
     return CaseStore(args.project, limits)
 
 
+def _init(args, progress) -> int:
+    from ..project import create_project, read_project_meta
+
+    if not os.path.exists(args.project):
+        create_project(args.project, profile=args.profile)
+    store = open_store(args)
+    meta = read_project_meta(args.project)
+    print(f"case tables ready in {args.project} (profile {meta.get('profile')}, "
+          f"{len(store.list_cases())} case(s))")
+    return 0
+
+
+def grid_point(project: str, code: str) -> tuple[float, float]:
+    """A point inside the active unit grid cell ``code``."""
+    from ..grid.store import read_active_cells
+
+    cells = read_active_cells(project)
+    hit = cells[cells["code"] == code]
+    if hit.empty:
+        raise InputError(f"no active grid cell {code}", source=project, field="grid")
+    point = hit.geometry.iloc[0].representative_point()
+    return point.x, point.y
+
+
 def _create(args, progress) -> int:
     store = open_store(args)
     role = role_id(args.role)
+    if args.grid:
+        args.x, args.y = grid_point(args.project, args.grid)
+    elif args.x is None or args.y is None:
+        raise InputError("give the location as --x and --y, or --grid CODE", field="x")
     source = args.source or ("hotline" if role == "call_taker" else "inspector")
     case = store.create_case(
         actor=args.actor, role=role, at=args.at, class_code=args.class_code, kind=args.kind,
@@ -188,9 +223,13 @@ def _show(args, progress) -> int:
         shown = state_label(value) if key == "state" else value
         print(f"{key:15} {shown if shown is not None else '-'}")
     print("history:")
-    for e in store.events(args.case_id):
-        print(f"  {e['at']}  {e['action']:12} {state_label(e['from_state']):>10} → {state_label(e['to_state']):12}"
-              f" {e['actor']} ({role_label(e['role'])}){'  ' + e['note'] if e['note'] else ''}")
+    from .indicators import format_table
+
+    rows = [{"at": e["at"], "action": f"{e['action']} {ACTIONS[e['action']].label if e['action'] in ACTIONS else '上报'}",
+             "from": state_label(e["from_state"]), "to": state_label(e["to_state"]),
+             "who": f"{e['actor']} ({role_label(e['role'])})", "note": e["note"] or ""}
+            for e in store.events(args.case_id)]
+    print("  " + format_table(rows).replace("\n", "\n  "))
     for a in store.attachments(args.case_id, with_data=False):
         print(f"  attachment {a['name']} {a['mime']} sha256={a['sha256'][:12]}…")
     return 0
