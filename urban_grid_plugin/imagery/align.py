@@ -150,7 +150,7 @@ def open_warped(ds, grid: Grid, shift_px: tuple[float, float] = (0.0, 0.0)) -> W
     ``shift_px`` (dx, dy in target pixels) moves the sampling grid so that content
     found displaced by that amount lines up with the reference epoch.
     """
-    transform = grid.affine * Affine.translation(*shift_px)
+    transform = grid.affine @ Affine.translation(*shift_px)
     # A source with its own alpha band (drone orthophotos) keeps it as the last band.
     has_alpha = len(color_bands(ds)) < ds.count
     return WarpedVRT(ds, crs=grid.crs, transform=transform, width=grid.width, height=grid.height,
@@ -359,6 +359,26 @@ def align_pair(
     for rasters that do not overlap, lack a CRS, differ in band count, are corrupt or
     have no valid pixel in common.
     """
+    from .raster import read_errors
+
+    with read_errors("imagery", f"{before} / {after}"):
+        return _align_pair(
+            before, after, out_dir, crs=crs, resolution=resolution, co_register=co_register, normalise=normalise, max_shift_px=max_shift_px, progress=progress)
+
+
+def _align_pair(
+    before: str | os.PathLike,
+    after: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    *,
+    crs: str | CRS | None = None,
+    resolution: float | None = None,
+    co_register: bool = True,
+    normalise: bool = True,
+    max_shift_px: float = 8.0,
+    progress: Progress | None = None,
+) -> AlignResult:
+    """The body of :func:`align_pair`, without the error translation."""
     progress = ensure_progress(progress)
     before, after = os.fspath(before), os.fspath(after)
     info_b = raster_info(before, "earlier epoch")

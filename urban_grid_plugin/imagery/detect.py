@@ -188,6 +188,24 @@ def detect_changes(
     The output is written to a temporary file and renamed only when complete, so a
     failure or a cancel leaves nothing behind.
     """
+    from .raster import read_errors
+
+    with read_errors("imagery", f"{before} / {after}"):
+        return _detect_changes(
+            before, after, out_path, params=params, dsm_before=dsm_before, dsm_after=dsm_after, progress=progress)
+
+
+def _detect_changes(
+    before: str | os.PathLike,
+    after: str | os.PathLike,
+    out_path: str | os.PathLike,
+    *,
+    params: DetectorParams | None = None,
+    dsm_before: str | None = None,
+    dsm_after: str | None = None,
+    progress: Progress | None = None,
+) -> DetectionResult:
+    """The body of :func:`detect_changes`, without the error translation."""
     progress = ensure_progress(progress)
     params = params or DetectorParams()
     before, after, out_path = os.fspath(before), os.fspath(after), os.fspath(out_path)
@@ -197,7 +215,7 @@ def detect_changes(
         factor = max(1, int(round(params.feature_resolution / in_res)))
         res = in_res * factor
         width, height = math.ceil(db.width / factor), math.ceil(db.height / factor)
-        transform = db.transform * Affine.scale(db.width / width, db.height / height)
+        transform = db.transform @ Affine.scale(db.width / width, db.height / height)
         bands_b, bands_a = color_bands(db)[:3], color_bands(da)[:3]
         sample_b, valid_b = _sample(db, bands_b)
         sample_a, valid_a = _sample(da, bands_a)

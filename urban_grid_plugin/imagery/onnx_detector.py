@@ -129,6 +129,23 @@ def detect_with_model(
     progress: Progress | None = None,
 ) -> DetectionResult:
     """Run an ONNX change model tile by tile and write the same change raster as the detector."""
+    from .raster import read_errors
+
+    with read_errors("imagery", f"{before} / {after}"):
+        return _detect_with_model(
+            before, after, out_path, model, threshold=threshold, progress=progress)
+
+
+def _detect_with_model(
+    before: str | os.PathLike,
+    after: str | os.PathLike,
+    out_path: str | os.PathLike,
+    model: str | os.PathLike,
+    *,
+    threshold: float | None = None,
+    progress: Progress | None = None,
+) -> DetectionResult:
+    """The body of :func:`detect_with_model`, without the error translation."""
     progress = ensure_progress(progress)
     before, after, out_path = os.fspath(before), os.fspath(after), os.fspath(out_path)
     session, info = load_model(model)
@@ -146,7 +163,7 @@ def detect_with_model(
                              " running at the imagery resolution")
             factor = 1.0
         width, height = math.ceil(db.width / factor), math.ceil(db.height / factor)
-        transform = db.transform * Affine.scale(db.width / width, db.height / height)
+        transform = db.transform @ Affine.scale(db.width / width, db.height / height)
         tile, overlap = info.tile_size, info.overlap
         step = tile - 2 * overlap
         cores = [(r, c) for r in range(0, height, step) for c in range(0, width, step)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import rasterio
@@ -46,6 +47,15 @@ def open_raster(path: str | os.PathLike, what: str = "raster") -> rasterio.Datas
     return ds
 
 
+@contextmanager
+def read_errors(what: str, source: str):
+    """Turn a GDAL read failure in the middle of a job into an :class:`InputError`."""
+    try:
+        yield
+    except RasterioIOError as exc:
+        raise InputError(f"cannot read {what} (corrupt file?): {exc}", source=source) from exc
+
+
 def color_bands(ds: rasterio.DatasetReader) -> list[int]:
     """The 1-based bands holding colour, skipping an alpha band."""
     from rasterio.enums import ColorInterp
@@ -58,8 +68,10 @@ def raster_info(path: str | os.PathLike, what: str = "raster") -> RasterInfo:
     """Read and check the header of a raster; the file is closed again."""
     with open_raster(path, what) as ds:
         try:
-            # A truncated TIFF often opens fine and fails on the first block read.
-            ds.read(1, window=((0, min(1, ds.height)), (0, min(1, ds.width))))
+            # A truncated TIFF opens fine and fails on a block read; the last block
+            # is the one a truncated download loses first.
+            ds.read(1, window=((0, 1), (0, 1)))
+            ds.read(ds.count, window=((ds.height - 1, ds.height), (ds.width - 1, ds.width)))
         except RasterioIOError as exc:
             raise InputError(f"cannot read {what} pixels (corrupt file?): {exc}",
                              source=os.fspath(path)) from exc

@@ -126,8 +126,8 @@ def degrade(
         width, height = max(2, int(src.width / scale)), max(2, int(src.height / scale))
         bands = [i + 1 for i, ci in enumerate(src.colorinterp) if ci.name != "alpha"] or [1]
         data = src.read(bands, out_shape=(len(bands), height, width), resampling=Resampling.average)
-        transform = src.transform * Affine.scale(src.width / width, src.height / height)
-        transform = Affine.translation(*shift_m) * transform
+        transform = src.transform @ Affine.scale(src.width / width, src.height / height)
+        transform = Affine.translation(*shift_m) @ transform
         crs = src.crs
     img = data.astype(np.float32) / 255.0
     img = 255.0 * np.power(img, gamma) * gain + offset + rng.normal(0, noise, size=img.shape)
