@@ -87,8 +87,8 @@ def make_pair(
         after[:, r:r + h, c:c + w] = roof[:, None, None]
         ridge = r + h // 2
         after[:, ridge:ridge + 1, c:c + w] = (roof * 0.8).astype(np.uint8)[:, None, None]
-        x0, y0 = transform * (c, r)
-        x1, y1 = transform * (c + w, r + h)
+        x0, y0 = transform @ (c, r)
+        x1, y1 = transform @ (c + w, r + h)
         polys.append(Polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]))
     os.makedirs(out_dir, exist_ok=True)
     paths = {}
