@@ -14,13 +14,15 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from .mapping.i18n import TR_CONTEXT
+
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MENU = "&UrbanGrid"
 
 
 def tr(message: str) -> str:
     """Translate a user-visible string in the plugin's context."""
-    return QCoreApplication.translate("UrbanGrid", message)
+    return QCoreApplication.translate(TR_CONTEXT, message)
 
 
 class UrbanGridPlugin:

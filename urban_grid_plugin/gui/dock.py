@@ -32,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..mapping.i18n import TR_CONTEXT
 from .messages import report_error
 from .tasks import CoreTask, start_task
 
@@ -40,7 +41,7 @@ SETTINGS_KEY = "UrbanGrid/"
 
 def tr(text: str) -> str:
     """Translate in the dock's context."""
-    return QCoreApplication.translate("UrbanGridDock", text)
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 #: Capability -> words that pick its Processing algorithms (by id or group).

@@ -11,13 +11,14 @@ from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..errors import InputError, UrbanGridError
+from ..mapping.i18n import TR_CONTEXT
 
 LOG_TAG = "UrbanGrid"
 
 
 def tr(text: str) -> str:
     """Translate in the GUI's context."""
-    return QCoreApplication.translate("UrbanGrid", text)
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 def user_message(error: BaseException, action: str | None = None) -> str:

@@ -44,6 +44,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..errors import InputError
 from ..mapping.gpkg import connect_gpkg
+from ..mapping.i18n import TR_CONTEXT
 from .messages import report_error
 
 TABLE = "change_candidate"
@@ -53,7 +54,7 @@ MIN_VIEW_M = 80.0  # show at least this much ground around a candidate
 
 def tr(text: str) -> str:
     """Translate in the review tool's context."""
-    return QCoreApplication.translate("UrbanGridReview", text)
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 @dataclass

@@ -90,3 +90,7 @@ def _in_qgis_desktop() -> bool:
         return qgis.utils.iface is not None
     except Exception:
         return False
+
+#: pylupdate5 files module-level ``tr("…")`` calls under ``@default``; every UrbanGrid
+#: ``tr`` helper translates in that context so the .qm lookups match the .ts entries.
+TR_CONTEXT = "@default"

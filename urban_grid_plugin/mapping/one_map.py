@@ -25,6 +25,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..errors import InputError
 from ..progress import Progress, ensure_progress
 from . import styles
+from .i18n import TR_CONTEXT
 
 #: Cases still running whose deadline has passed. SQLite understands the ISO offsets.
 OVERDUE_SQL = (
@@ -35,7 +36,7 @@ OVERDUE_SQL = (
 
 def tr(text: str) -> str:
     """Translate in the one map's context."""
-    return QCoreApplication.translate("UrbanGridMap", text)
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from qgis.PyQt.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPd
 
 from ..errors import InputError
 from ..progress import Progress, ensure_progress
+from .i18n import TR_CONTEXT
 from .one_map import _project_crs, load_project_layers
 from .stats import ProjectStats, project_stats
 
@@ -49,7 +50,7 @@ STREET_FIELDS = ("cells", "components", "cand_new", "cand_permitted", "cand_know
 
 def tr(text: str) -> str:
     """Translate in the report's context."""
-    return QCoreApplication.translate("UrbanGridReport", text)
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 def column_titles() -> dict[str, str]:

@@ -27,6 +27,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor, QFont
 
+from .i18n import TR_CONTEXT
+
 LAYERS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "layers")
 
 #: Scale (1:N) below which grid codes and single components are drawn.
@@ -49,7 +51,7 @@ MAJOR_COLOURS = {
 
 def tr(text: str) -> str:
     """Translate a style label (legend entry) in the map's context."""
-    return QCoreApplication.translate("UrbanGridMap", text)
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 def state_titles() -> dict[str, str]:
