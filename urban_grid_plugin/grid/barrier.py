@@ -18,7 +18,7 @@ from .lattice import GRID_PRECISION, merge_small, polygon_parts
 
 DEFAULT_TARGET_AREA = 10_000.0
 DEFAULT_TOLERANCE = 0.3
-_SAMPLES = 33
+_SAMPLES = 17  # area samples per cut; the area curve is smooth, so linear interpolation is close
 
 
 def barrier_faces(community: BaseGeometry, lines: np.ndarray) -> np.ndarray:
@@ -125,6 +125,9 @@ def barrier_cells(community: BaseGeometry, lines: np.ndarray, target: float = DE
     faces = barrier_faces(community, lines)
     along = None
     if len(lines):
-        along = shapely.buffer(shapely.union_all(shapely.intersection(lines, community)), 1e-3)
+        minx, miny, maxx, maxy = community.bounds
+        clipped = shapely.clip_by_rect(lines, minx - 1, miny - 1, maxx + 1, maxy + 1)
+        along = shapely.buffer(shapely.multilinestrings(shapely.get_parts(clipped)[
+            shapely.get_type_id(shapely.get_parts(clipped)) == 1]), 1e-3)
         shapely.prepare(along)
     return fit_to_target(faces, target, tolerance, barriers=along)

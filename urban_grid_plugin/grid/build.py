@@ -21,7 +21,7 @@ from ..project import project_crs, read_project_meta, set_project_meta
 from . import store
 from .barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE, barrier_cells
 from .hierarchy import dissolve_streets, load_barriers, load_communities
-from .history import check_date, history_rows, max_sequence, regrid_community
+from .history import _event, check_date, max_sequence, regrid_community
 from .lattice import lattice_cells, merge_small, node_coverage
 from .numbering import row_height_for
 
@@ -126,31 +126,36 @@ def build_grid(
     last = max_sequence(existing)
     row_height = cell_size or row_height_for(target_area)
     result = BuildResult(communities=len(communities), target_area=target_area, tolerance=tolerance)
-    frames, histories = [], []
+    columns: dict[str, list] = {c: [] for c in store.CELL_COLUMNS + ["geometry"]}
+    events: list[tuple] = []
     by_community = {k: g for k, g in existing.groupby("community_code")} if len(existing) else {}
     sub = progress.sub(0, 90)
     for _, community in sub.iterate(communities.iterrows(), len(communities)):
         code = community["community_code"]
         cells = generate_cells(community.geometry, mode=mode, target_area=target_area, tolerance=tolerance,
                                cell_size=cell_size, barriers=barriers, barrier_tree=tree)
-        old = by_community.pop(code, existing.iloc[0:0])
-        frame, history = regrid_community(old, community, cells, row_height=row_height, date=date,
-                                          reason=reason, last_sequence=last.get(code, 0))
-        frames.append(frame)
-        histories.append(history)
+        rows, new_events = regrid_community(by_community.pop(code, None), community, cells,
+                                            row_height=row_height, date=date, reason=reason,
+                                            last_sequence=last.get(code, 0))
+        for c, values in rows.items():
+            columns[c].extend(values)
+        events.extend(new_events)
     # Communities that disappeared from the input: retire their active cells.
     for code, old in by_community.items():
-        old = old.copy()
-        gone = old["term_date"].isna()
-        old.loc[gone, "term_date"] = date
-        frames.append(old)
-        histories.append(history_rows(old.loc[gone, "code"], [code] * int(gone.sum()), "retired", date, reason,
-                                      "community no longer in the input"))
-    cells = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
-    history = pd.concat(histories, ignore_index=True)
+        for row in old[store.CELL_COLUMNS + ["geometry"]].to_dict("records"):
+            if pd.isna(row["term_date"]):
+                row["term_date"] = date
+                events.append(_event(row["code"], code, "retired", date, reason, "community no longer in the input"))
+            for c in columns:
+                columns[c].append(row[c])
+    geometry = columns.pop("geometry")
+    cells = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(np.asarray(geometry, dtype=object), crs=crs), crs=crs)
+    cells["area_m2"] = cells["area_m2"].astype(float)
+    new_history = pd.DataFrame(events, columns=store.HISTORY_COLUMNS)
     old_history = store.read_table(project_path, store.GRID_HISTORY)
+    history = new_history
     if old_history is not None and len(old_history):
-        history = pd.concat([old_history[store.HISTORY_COLUMNS], history], ignore_index=True)
+        history = pd.concat([old_history[store.HISTORY_COLUMNS], new_history], ignore_index=True)
     streets = dissolve_streets(communities)
     progress.check()
     progress.info("writing the project GeoPackage")
@@ -163,7 +168,7 @@ def build_grid(
     set_project_meta(project_path, grid_mode=mode, grid_target_area=str(target_area),
                      grid_tolerance=str(tolerance), grid_cell_size=str(row_height))
     progress.set_percent(100)
-    actions = history["action"].iloc[len(history) - sum(len(h) for h in histories):]
+    actions = new_history["action"]
     result.created = int((actions == "created").sum())
     result.kept = int((actions == "kept").sum())
     result.retired = int((actions == "retired").sum())

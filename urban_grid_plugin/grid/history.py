@@ -73,7 +73,7 @@ def max_sequence(cells: pd.DataFrame) -> dict[str, int]:
 
 
 def regrid_community(
-    existing: gpd.GeoDataFrame,
+    existing: gpd.GeoDataFrame | None,
     community: pd.Series,
     new_cells: np.ndarray,
     *,
@@ -81,20 +81,30 @@ def regrid_community(
     date: str,
     reason: str,
     last_sequence: int,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+) -> tuple[dict[str, list], list[tuple]]:
     """Merge freshly generated cells of one community with its stored cells.
 
-    ``existing`` holds the community's stored cells (active and retired). Returns
-    the community's full set of cell rows and the new history rows.
+    ``existing`` holds the community's stored cells (active and retired) or None.
+    Returns the community's full set of cell rows as columns (``CELL_COLUMNS`` +
+    ``geometry``) and the new history rows as tuples in ``HISTORY_COLUMNS`` order.
+    Plain lists rather than frames, because a city has thousands of communities.
     """
     code = community["community_code"]
-    active = existing[existing["term_date"].isna()] if len(existing) else existing
-    keys = dict(zip(_shape_key(active.geometry.values), active.index, strict=True)) if len(active) else {}
-    new_keys = _shape_key(new_cells)
-    kept_index = {}
-    for i, key in enumerate(new_keys):
-        if key in keys and keys[key] not in kept_index.values():
-            kept_index[i] = keys[key]
+    out: dict[str, list] = {c: [] for c in CELL_COLUMNS + ["geometry"]}
+    events: list[tuple] = []
+    old_rows: list[dict] = []
+    kept_index: dict[int, int] = {}
+    if existing is not None and len(existing):
+        old_rows = existing[CELL_COLUMNS + ["geometry"]].to_dict("records")
+        active = [j for j, r in enumerate(old_rows) if pd.isna(r["term_date"])]
+        keys = dict(zip(_shape_key(np.asarray([old_rows[j]["geometry"] for j in active], dtype=object)),
+                        active, strict=True)) if active else {}
+        used: set[int] = set()
+        for i, key in enumerate(_shape_key(new_cells)):
+            j = keys.get(key)
+            if j is not None and j not in used:
+                kept_index[i] = j
+                used.add(j)
     order = reading_order(new_cells, row_height, top=community.geometry.bounds[3])
     fresh = [i for i in order if i not in kept_index]
     if last_sequence + len(fresh) > MAX_SEQUENCE:
@@ -104,33 +114,34 @@ def regrid_community(
             field="community_code",
         )
     codes = {i: make_grid_code(code, last_sequence + n + 1) for n, i in enumerate(fresh)}
-    rows = []
+    kept_old = set(kept_index.values())
+
+    def add(row: dict) -> None:
+        for c in out:
+            out[c].append(row[c])
+
+    for j, row in enumerate(old_rows):
+        if j in kept_old:
+            continue
+        if pd.isna(row["term_date"]):
+            row = {**row, "term_date": date}
+            events.append(_event(row["code"], code, "retired", date, reason, "replaced by re-grid"))
+        add(row)
     for i in order:
         if i in kept_index:
-            old = existing.loc[kept_index[i]]
-            rows.append({**{c: old[c] for c in CELL_COLUMNS}, "geometry": old.geometry})
+            row = old_rows[kept_index[i]]
+            add(row)
+            events.append(_event(row["code"], code, "kept", date, reason, "unchanged by re-grid"))
         else:
-            rows.append({"code": codes[i], "community_code": code, "street_code": community["street_code"],
-                         "district_code": community["district_code"], "area_m2": float(new_cells[i].area),
-                         "init_date": date, "term_date": None, "note": None, "geometry": new_cells[i]})
-    retired_idx = [ix for ix in active.index if ix not in set(kept_index.values())]
-    retired = existing.loc[retired_idx].copy()
-    retired["term_date"] = date
-    untouched = existing.drop(index=list(active.index))  # already retired earlier
-    frame = pd.concat([
-        untouched[CELL_COLUMNS + ["geometry"]],
-        retired[CELL_COLUMNS + ["geometry"]],
-        pd.DataFrame(rows, columns=CELL_COLUMNS + ["geometry"]),
-    ], ignore_index=True)
-    history = pd.concat([
-        history_rows(retired["code"], retired["community_code"], "retired", date, reason, "replaced by re-grid"),
-        history_rows([codes[i] for i in fresh], [code] * len(fresh), "created", date, reason),
-    ], ignore_index=True)
-    if kept_index and len(existing):
-        history = pd.concat([history, history_rows(
-            [existing.loc[kept_index[i], "code"] for i in sorted(kept_index)], [code] * len(kept_index),
-            "kept", date, reason, "unchanged by re-grid")], ignore_index=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=existing.crs), history
+            add({"code": codes[i], "community_code": code, "street_code": community["street_code"],
+                 "district_code": community["district_code"], "area_m2": float(new_cells[i].area),
+                 "init_date": date, "term_date": None, "note": None, "geometry": new_cells[i]})
+            events.append(_event(codes[i], code, "created", date, reason, ""))
+    return out, events
+
+
+def _event(code: str, community: str, action: str, date: str, reason: str, detail: str) -> tuple:
+    return (str(uuid.uuid4()), code, community, action, date, reason, detail)
 
 
 def retire(cells: gpd.GeoDataFrame, codes: list[str], date: str, reason: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
