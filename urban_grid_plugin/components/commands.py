@@ -54,6 +54,14 @@ def register(subparsers) -> None:
     p.add_argument("--tolerance", type=float, default=0.5, help="metres (default 0.5)")
     p.set_defaults(func=_duplicates)
 
+    p = sub.add_parser("synth", help="write a synthetic survey batch over the project's grid (demo data)")
+    p.add_argument("project")
+    p.add_argument("out_dir")
+    p.add_argument("--n", type=int, default=100_000, help="point components (default 100,000)")
+    p.add_argument("--bad-per-kind", type=int, default=5, help="deliberately bad rows of each kind")
+    p.add_argument("--facilities", type=int, default=500, help="line/polygon components (GeoJSON)")
+    p.set_defaults(func=_synth)
+
     p = sub.add_parser("quarantine", help="list rejected rows")
     p.add_argument("project")
     p.add_argument("--limit", type=int, default=20)
@@ -119,7 +127,7 @@ def _history(args, progress: Progress) -> int:
 
     if args.obj_id and not args.as_of:
         with pd.option_context("display.max_columns", 20, "display.width", 160):
-            print(history(args.project, args.obj_id).to_string(index=False))
+            print(history(args.project, args.obj_id).dropna(axis=1, how="all").to_string(index=False))
         return 0
     if not args.as_of:
         print("give --id, --as-of or both")
@@ -153,6 +161,18 @@ def _duplicates(args, progress: Progress) -> int:
     print(f"{len(pairs)} duplicate pairs within {args.tolerance} m (table component_duplicate)")
     if len(pairs):
         print(pairs.head(20).to_string(index=False))
+    return 0
+
+
+def _synth(args, progress: Progress) -> int:
+    from .synth import BAD_KINDS, write_survey
+
+    paths = write_survey(args.project, args.out_dir, n=args.n, bad_per_kind=args.bad_per_kind,
+                         facilities=args.facilities)
+    print(f"survey batch: {paths['csv']} ({args.n} points, {args.bad_per_kind} bad rows each of: "
+          f"{', '.join(BAD_KINDS)}), mapping {paths['mapping']}")
+    if "geojson" in paths:
+        print(f"lines and polygons (WGS 84): {paths['geojson']} ({args.facilities} features)")
     return 0
 
 

@@ -261,7 +261,7 @@ def validate_rows(
     for col in ("init_date", "change_date"):
         norm, bad = _parse_dates(frame[col])
         rej.add(bad.to_numpy(), f"bad date (use YYYY-MM-DD or YYYYMMDD): {col}", col)
-        frame[col] = norm
+        frame[col] = norm.where(~bad, frame[col])  # keep the bad text for the quarantine
     # state
     state = frame["obj_state"].fillna(DEFAULT_STATE)
     frame["obj_state"] = state
