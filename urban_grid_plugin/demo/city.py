@@ -57,3 +57,30 @@ def write_city(path: str | os.PathLike, *, side_km: float = 45.0, seed: int = 20
     communities.to_file(path, layer="community", driver="GPKG", engine="pyogrio")
     barriers.to_file(path, layer="barrier", driver="GPKG", engine="pyogrio")
     return {"community": f"{path}|community", "barrier": f"{path}|barrier"}
+
+
+BENCH_DIR = "/tmp/urbangrid-bench"
+BENCH_PROJECT = os.path.join(BENCH_DIR, "city.gpkg")
+BENCH_INPUTS = os.path.join(BENCH_DIR, "city-inputs.gpkg")
+
+
+def bench_city_project(path: str = BENCH_PROJECT, *, side_km: float = 45.0, rebuild: bool = False,
+                       progress=None) -> str:
+    """The benchmark city's project GeoPackage (lattice grid, ~200,000 cells), built if missing.
+
+    ``scripts/bench/grid.py`` leaves it at ``/tmp/urbangrid-bench/city.gpkg``; other
+    benchmarks (components) reuse it. Rebuilding takes a few minutes on 2 cores.
+    """
+    from ..grid.build import build_grid
+    from ..project import create_project
+
+    if os.path.exists(path) and not rebuild:
+        return path
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    inputs = os.path.join(os.path.dirname(path), "city-inputs.gpkg")
+    write_city(inputs, side_km=side_km)
+    if os.path.exists(path):
+        os.unlink(path)
+    create_project(path, district_code="320508")
+    build_grid(path, inputs, layer="community", mode="lattice", date="2026-01-01", progress=progress)
+    return path
