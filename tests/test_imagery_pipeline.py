@@ -1,0 +1,176 @@
+"""The whole imagery run into a real project GeoPackage: epochs, candidates, lists, chips, CLI, QGIS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import box
+
+from urban_grid_plugin.cli import main as cli
+from urban_grid_plugin.errors import InputError
+from urban_grid_plugin.imagery.epochs import list_epochs, register_epoch
+from urban_grid_plugin.imagery.pipeline import run_pipeline
+from urban_grid_plugin.imagery.store import CANDIDATE_COLUMNS
+from urban_grid_plugin.imagery.synthetic import make_pair
+from urban_grid_plugin.project import create_project
+
+REPO = Path(__file__).resolve().parents[1]
+BOUNDS = (500000, 3400000, 500300, 3400200)
+
+
+def write_grid(project: Path) -> None:
+    """A 2 × 2 unit grid (单元网格) over the scene, in the contract shape."""
+    cells, codes = [], []
+    for i, (x, y) in enumerate([(0, 0), (150, 0), (0, 100), (150, 100)]):
+        cells.append(box(BOUNDS[0] + x, BOUNDS[1] + y, BOUNDS[0] + x + 150, BOUNDS[1] + y + 100))
+        codes.append(f"110101001001{i + 1:03d}")
+    frame = gpd.GeoDataFrame({
+        "code": codes, "community_code": ["110101001001"] * 4, "street_code": ["110101001"] * 4,
+        "district_code": ["110101"] * 4, "area_m2": [15000.0] * 4, "init_date": ["2025-01-01"] * 4,
+        "term_date": [None] * 4, "note": [""] * 4,
+    }, geometry=cells, crs="EPSG:4547")
+    frame["term_date"] = frame["term_date"].astype(object)
+    pyogrio.write_dataframe(frame, project, layer="grid_cell", driver="GPKG", geometry_type="Polygon")
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scene")
+    pair = make_pair(folder / "raw", bounds=BOUNDS, resolution=0.5, buildings=10, seed=42)
+    project = folder / "project.gpkg"
+    create_project(project)
+    write_grid(project)
+    register_epoch(project, pair["before"], sensor="satellite", date="2025-03-01", name="sat2025")
+    register_epoch(project, pair["after"], sensor="drone", date="2026-03-01", name="uav2026")
+    lists = {}
+    for i, name in enumerate(("permits", "known", "demolished")):
+        path = folder / f"{name}.gpkg"
+        gpd.GeoDataFrame({"id": [f"{name}-1"]}, geometry=[pair["buildings"][i + 1].buffer(2)],
+                         crs="EPSG:4547").to_crs("EPSG:4490" if name == "known" else "EPSG:4547").to_file(path)
+        lists[name] = str(path)
+    return {"folder": folder, "project": project, "pair": pair, "lists": lists}
+
+
+def candidates(project) -> gpd.GeoDataFrame:
+    return pyogrio.read_dataframe(project, layer="change_candidate")
+
+
+def test_epochs_are_registered_with_footprints(scene):
+    epochs = list_epochs(scene["project"])
+    assert list(epochs["name"]) == ["sat2025", "uav2026"]
+    assert set(epochs["sensor"]) == {"satellite", "drone"}
+    assert (epochs["resolution_m"] == 0.5).all() and (epochs["crs"] == "EPSG:4547").all()
+    assert epochs.geometry.area.round().tolist() == [60000.0, 60000.0]
+    with pytest.raises(InputError, match="already registered"):
+        register_epoch(scene["project"], scene["pair"]["before"], sensor="satellite", date="2025-03-01",
+                       name="sat2025")
+    with pytest.raises(InputError, match="YYYY-MM-DD"):
+        register_epoch(scene["project"], scene["pair"]["before"], sensor="satellite", date="March")
+
+
+def test_run_writes_candidates_lists_grid_and_chips(scene):
+    summary = run_pipeline(scene["project"], "sat2025", "uav2026", scene["folder"] / "work",
+                           permits=scene["lists"]["permits"], known=scene["lists"]["known"],
+                           demolished=scene["lists"]["demolished"])
+    frame = candidates(scene["project"])
+    assert summary["candidates"] == len(frame) >= 7
+    assert set(CANDIDATE_COLUMNS) <= set(frame.columns)
+    assert (frame.geometry.geom_type == "Polygon").all()
+    assert (frame["area_m2"] >= 20).all()
+    assert frame["confidence"].between(0, 1).all()
+    assert frame["case_id"].isna().all() and (frame["review_status"] == "pending").all()
+    assert frame["grid_code"].str.fullmatch(r"110101001001\d{3}").all()
+    assert (frame["street_code"] == "110101001").all()
+    counts = summary["lists"]
+    assert counts["permitted"] == 1 and counts["known"] == 1 and counts["rebuilt"] == 1, counts
+    assert counts["new"] == len(frame) - 3
+    for status, building in zip(("permitted", "known", "rebuilt"), scene["pair"]["buildings"][1:4], strict=True):
+        hit = frame[frame.intersects(building)]
+        assert (hit["list_status"] == status).all() and len(hit) == 1
+    for column in ("chip_before", "chip_after"):
+        for path in frame[column]:
+            assert Path(path).is_file() and Path(path).read_bytes()[:4] == b"\x89PNG"
+    epochs = list_epochs(scene["project"])
+    assert set(frame["epoch_before"]) == {epochs.loc[0, "epoch_id"]}
+
+
+def test_rerun_keeps_reviewed_candidates(scene):
+    project = scene["project"]
+    before = candidates(project)
+    reviewed = before["candidate_id"].iloc[0]
+    from osgeo import gdal
+
+    ds = gdal.OpenEx(str(project), gdal.OF_VECTOR | gdal.OF_UPDATE)
+    ds.ExecuteSQL("UPDATE change_candidate SET review_status='confirmed', reviewed_by='auditor' "
+                  f"WHERE candidate_id='{reviewed}'")
+    ds = None
+    run_pipeline(project, "sat2025", "uav2026", scene["folder"] / "work", chips=False)
+    after = candidates(project)
+    assert reviewed in set(after["candidate_id"])
+    assert (after["review_status"] == "pending").sum() == len(before)  # replaced, not doubled
+    assert len(after) == len(before) + 1  # the confirmed one stays next to its re-detection
+
+
+def test_cli_register_run_and_errors(scene, tmp_path, capsys):
+    project = tmp_path / "cli.gpkg"
+    create_project(project)
+    pair = scene["pair"]
+    assert cli(["-q", "imagery", "register", str(project), pair["before"], "--sensor", "satellite",
+                "--date", "2025-03-01", "--name", "a"]) == 0
+    assert cli(["-q", "imagery", "register", str(project), pair["after"], "--sensor", "satellite",
+                "--date", "2026-03-01", "--name", "b"]) == 0
+    assert cli(["-q", "imagery", "run", str(project), "--before", "a", "--after", "b",
+                "--work", str(tmp_path / "w"), "--min-area", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "change candidates" in out and "新增" in out
+    assert (candidates(project)["area_m2"] >= 50).all()
+    assert cli(["-q", "imagery", "run", str(project), "--before", "a", "--after", "nope",
+                "--work", str(tmp_path / "w")]) == 1
+    assert "no imagery epoch 'nope'" in capsys.readouterr().err
+    assert cli(["-q", "imagery", "detect", pair["before"], str(tmp_path / "missing.tif"),
+                "--out", str(tmp_path / "c.tif")]) == 1
+    assert not (tmp_path / "c.tif").exists()
+
+
+def test_candidate_layer_opens_in_qgis_with_style(qgis_app, scene):
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(f"{scene['project']}|layername=change_candidate", "candidates", "ogr")
+    assert layer.isValid() and layer.featureCount() > 0
+    assert layer.crs().authid() == "EPSG:4547"
+    message, ok = layer.loadNamedStyle(str(REPO / "layers" / "change_candidate.qml"))
+    assert ok, message
+    assert layer.renderer().classAttribute() == "list_status"
+    epochs = QgsVectorLayer(f"{scene['project']}|layername=imagery_epoch", "epochs", "ogr")
+    assert epochs.isValid() and epochs.featureCount() == 2
+    del layer, epochs
+
+
+def test_processing_algorithm_runs(qgis_processing, plugin_package, scene, tmp_path):
+    import importlib
+
+    from qgis.core import QgsApplication
+
+    import processing
+
+    module = importlib.import_module(f"{plugin_package.__name__}.processing.provider")
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById("urbangrid")
+    added = provider is None
+    if added:
+        provider = module.UrbanGridProvider()
+        registry.addProvider(provider)
+    try:
+        result = processing.run("urbangrid:imagery_detect", {
+            "PROJECT": str(scene["project"]), "BEFORE": "sat2025", "AFTER": "uav2026",
+            "WORK": str(tmp_path / "work"), "MIN_AREA": 20.0, "CHIPS": False,
+        })
+        assert result["CANDIDATES"] >= 7
+        assert shapely.area(candidates(scene["project"]).geometry.values).min() >= 20
+    finally:
+        if added:
+            registry.removeProvider(provider)
