@@ -439,17 +439,17 @@
         <translation>{task}：已取消，数据未作任何改动</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="64"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="65"/>
         <source>Imagery change (violations)</source>
         <translation>影像变化（违建）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="66"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="67"/>
         <source>Unit grid</source>
-        <translation>单元网格</translation>
+        <translation>区划与单元网格</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="74"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="75"/>
         <source>Cases by state</source>
         <translation>案件（按状态）</translation>
     </message>
@@ -459,52 +459,52 @@
         <translation>新增图斑</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="76"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="77"/>
         <source>Listed candidates</source>
         <translation>已入清单图斑</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="77"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="78"/>
         <source>Planning permits</source>
         <translation>规划许可</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="78"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="79"/>
         <source>Known violations</source>
         <translation>存量违建</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="79"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="80"/>
         <source>Demolished violations</source>
         <translation>已拆违建</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="80"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="81"/>
         <source>Point components</source>
         <translation>点状部件</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="81"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="82"/>
         <source>Line components</source>
         <translation>线状部件</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="82"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="83"/>
         <source>Area components</source>
         <translation>面状部件</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="83"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="84"/>
         <source>Component census per cell</source>
         <translation>部件普查（按单元网格）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="84"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="85"/>
         <source>Unit grid cells</source>
         <translation>单元网格</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="85"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="86"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
@@ -514,17 +514,17 @@
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="187"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="188"/>
         <source>Skipped {title}: no layer {table} in the project yet</source>
         <translation>已跳过“{title}”：项目库中尚无图层 {table}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="192"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="193"/>
         <source>Could not open {table}</source>
         <translation>无法打开 {table}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="238"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="240"/>
         <source>UrbanGrid one map</source>
         <translation>UrbanGrid 一张图</translation>
     </message>

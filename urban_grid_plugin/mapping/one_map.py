@@ -10,6 +10,7 @@ Layers that do not exist yet are skipped and reported, never an error.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -117,7 +118,7 @@ def layer_specs() -> list[LayerSpec]:
                   ("component_polygon.qml", "map_component_polygon.qml"),
                   s.style_component("polygon")),
         LayerSpec("component_census", "components", ("component_census_cell",),
-                  ("component_census_cell.qml", "map_component_census.qml"), s.style_census),
+                  ("component_census_cell.qml", "component_census.qml", "map_component_census.qml"), s.style_census),
         LayerSpec("grid_cell", "base", ("grid_cell",), ("grid_cell.qml", "map_grid_cell.qml"),
                   s.style_grid_cell, subset="\"term_date\" IS NULL"),
         LayerSpec("community", "base", ("community",), ("community.qml", "map_community.qml"),
@@ -234,6 +235,7 @@ def build_one_map(
     output = os.path.abspath(os.fspath(output))
     if not output.lower().endswith((".qgz", ".qgs")):
         raise InputError("the one map must be written to a .qgz or .qgs file", source=output)
+    project_tables(project_path)  # a missing or broken file fails here, clearly
     project = QgsProject()
     project.setTitle(tr("UrbanGrid one map"))
     crs = _project_crs(project_path)
@@ -261,7 +263,7 @@ def _project_crs(project_path: str | os.PathLike) -> QgsCoordinateReferenceSyste
 
     try:
         wkt = read_project_meta(project_path).get("crs", "EPSG:4547")
-    except InputError:
+    except (InputError, sqlite3.DatabaseError):
         wkt = "EPSG:4547"
     crs = QgsCoordinateReferenceSystem(wkt)
     return crs if crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4547")

@@ -97,7 +97,7 @@ def build_sample_project(
             serial += 1
             cls = COMPONENT_CLASSES[int(rng.integers(len(COMPONENT_CLASSES)))]
             comp_rows.append({
-                "obj_id": f"{DISTRICT}{cls}{serial:06d}", "class_code": cls,
+                "obj_id": f"{DISTRICT}{cls}{serial:06d}", "class_code": cls, "major_code": cls[:2],
                 "obj_name": cls, "dept_code1": "001", "dept_name1": "市政管理处",
                 "grid_code": cell.code, "street_code": cell.street_code,
                 "community_code": cell.community_code,
