@@ -267,8 +267,9 @@ def check_cells(
     found.add("area_outlier", codes[outlier], reps[outlier], community=comm_codes[outlier], area=areas[outlier],
               detail=[f"area {a:.0f} m² outside {low * target_area:.0f}–{high * target_area:.0f} m²" for a in areas[outlier]])
     progress.step(6, 6)
-    del n
-    return found.frame(crs)
+    out = found.frame(crs)
+    out.attrs["cells"] = n
+    return out
 
 
 def _exact_pass(found: _Problems, geoms, codes, comm_codes, comm_idx, comm_list, comm_geoms, suspect, progress) -> None:

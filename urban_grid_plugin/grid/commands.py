@@ -68,6 +68,12 @@ def register(subparsers) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=_history)
 
+    p = sub.add_parser("demo-data", help="write the generated demo district (communities, barriers)")
+    p.add_argument("target", help="GeoPackage to write (layers community and barrier)")
+    p.add_argument("--columns", type=int, default=3, help="communities west→east (default 3)")
+    p.add_argument("--rows", type=int, default=2, help="communities north→south (default 2)")
+    p.set_defaults(func=_demo_data)
+
     p = sub.add_parser("convert-codes", help="convert 14-digit CJ/T 213 codes of a layer to 15 digits")
     p.add_argument("source")
     p.add_argument("target")
@@ -121,10 +127,10 @@ def _check(args, progress: Progress) -> int:
 
     problems = check_project(args.project, low=args.low, high=args.high, progress=progress)
     counts = summarize(problems)
-    print(f"grid check: {len(problems)} problem(s) in {args.project} (layer grid_check)")
-    for kind, count in counts.items():
-        if count:
-            print(f"  {kind}: {count}")
+    cells = problems.attrs.get("cells")
+    checked = f" among {cells} active cells" if cells is not None else ""
+    print(f"grid check: {len(problems)} problem(s){checked} in {args.project} (layer grid_check)")
+    print("  " + ", ".join(f"{kind} {count}" for kind, count in counts.items()))
     for _, row in problems.head(args.limit).iterrows():
         print("  " + format_problem(row))
     if len(problems) > args.limit:
@@ -176,4 +182,20 @@ def _convert(args, progress: Progress) -> int:
     result = convert_code_layer(args.source, args.target, field=args.field, layer=args.layer)
     print(f"converted {result['converted']} legacy 14-digit code(s), kept {result['kept']} 15-digit code(s) "
           f"-> {args.target}")
+    return 0
+
+
+def _demo_data(args, progress: Progress) -> int:
+    import geopandas as gpd
+
+    from ..demo.district import write_demo_district
+
+    sources = write_demo_district(args.target, nx=args.columns, ny=args.rows,
+                                  size=(500.0 * args.columns, 450.0 * args.rows))
+    communities = gpd.read_file(args.target, layer="community")
+    barriers = gpd.read_file(args.target, layer="barrier")
+    print(f"demo district {args.target}: {len(communities)} communities in "
+          f"{communities['street_name'].nunique()} streets ({communities.area.sum() / 1e6:.2f} km²), "
+          f"{len(barriers)} barrier lines ({', '.join(f'{n} {k}' for k, n in barriers['kind'].value_counts().items())})")
+    print(f"  layers: {sources['community']}  {sources['barrier']}")
     return 0
