@@ -187,3 +187,16 @@ def test_table_text_and_chart(tables, tmp_path):
     png = write_chart(tables, tmp_path / "chart.png", title="绩效评价")
     data = open(png, "rb").read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_nothing_due_yet_gets_no_grade():
+    events = [
+        {"case_id": "c", "action": "report", "role": "inspector", "actor": "i", "at": "2026-11-23T09:00:00+08:00",
+         "deadline": "2026-11-23T10:00:00+08:00"},
+        {"case_id": "c", "action": "dispatch", "role": "dispatcher", "actor": "d", "assignee": "部门",
+         "at": "2026-11-23T09:30:00+08:00", "deadline": "2026-12-23T09:30:00+08:00"},
+    ]
+    cases = [{"case_id": "c", "street_code": "S", "source": "inspector", "grid_code": "g"}]
+    out = compute_indicators(cases, events, at(23, 0), at(30, 0))
+    (row,) = out["department"]
+    assert (row["立案数"], row["应处置数"], row["按期处置率"], row["综合指标值"], row["等级"]) == (1, 0, None, None, "")

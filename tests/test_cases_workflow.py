@@ -282,3 +282,20 @@ def test_overdue_flags_follow_deadlines(store):
     # Re-evaluating at an earlier time clears the flag again.
     assert store.flag_overdue("2026-11-23T12:00:00+08:00") == []
     assert store.get(late)["overdue"] == 0
+
+
+def test_transition_many_is_all_or_nothing(store):
+    clock = Clock()
+    a, b = reach(store, "collecting", clock), reach(store, "filed", clock)
+    snapshot = dump(store.project)
+    when = clock()
+    steps = [dict(case_id=a, action="file", actor="l", role="shift_leader", at=when),
+             dict(case_id=b, action="file", actor="l", role="shift_leader", at=when)]  # b is filed already
+    with pytest.raises(WorkflowError, match=b):
+        store.transition_many(steps)
+    assert dump(store.project) == snapshot
+    steps[1]["action"] = "dispatch"
+    steps[1]["role"] = "dispatcher"
+    events = store.transition_many(steps)
+    assert [e["to_state"] for e in events] == ["filed", "dispatched"]
+    assert store.get(a)["state"] == "filed" and store.get(b)["state"] == "dispatched"

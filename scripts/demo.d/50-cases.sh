@@ -121,15 +121,16 @@ if [ "$HAS_CANDIDATES" = 1 ]; then
   echo "-- imagery 图斑 → draft 私搭乱建 cases"
   urbangrid -q cases from-candidates "$P" --review-status confirmed --review-status pending --limit 5 \
     --at "$(day 16 08:40)" | tail -1
-  for id in $(python - "$P" <<'EOF'
+  ids=$(python - "$P" <<'EOF'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
-print(" ".join(r[0] for r in con.execute("SELECT case_id FROM ug_case WHERE source='imagery' AND state='collecting'")))
+print(",".join(r[0] for r in con.execute("SELECT case_id FROM ug_case WHERE source='imagery' AND state='collecting'")))
 EOF
-  ); do
-    go "$id" file shift_leader 陈静 "$(day 16 09:10)"
-    go "$id" dispatch dispatcher 刘洋 "$(day 16 09:30)"
-  done
+  )
+  if [ -n "$ids" ]; then
+    go "$ids" file shift_leader 陈静 "$(day 16 09:10)"
+    go "$ids" dispatch dispatcher 刘洋 "$(day 16 09:30)"
+  fi
 else
   echo "-- (no change_candidate layer yet: skipping imagery cases)"
 fi

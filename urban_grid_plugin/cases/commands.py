@@ -76,7 +76,7 @@ def register(subparsers) -> None:
 
     p = sub.add_parser("transition", help="apply a workflow action, e.g. file/dispatch/feedback/close")
     _common(p)
-    p.add_argument("case_id")
+    p.add_argument("case_id", help="case id, or several separated by commas (applied all-or-nothing)")
     p.add_argument("action", help="action id or Chinese label: " + ", ".join(a.describe() for a in ACTIONS.values()))
     _actor(p)
     p.add_argument("--note")
@@ -198,15 +198,16 @@ def _parse_extension(text: str | None):
 
 def _transition(args, progress) -> int:
     store = open_store(args)
-    event = store.transition(
-        args.case_id, args.action, actor=args.actor, role=role_id(args.role), at=args.at,
-        note=args.note, assignee=args.assignee, extension=_parse_extension(args.extend),
-    )
-    act = ACTIONS[event["action"]]
-    nxt = ", ".join(a.describe() for a in allowed_actions(event["to_state"])) or "none (final)"
-    print(f"{args.case_id}: {act.describe()} by {event['actor']} ({role_label(event['role'])}) "
-          f"{state_label(event['from_state'])} → {state_label(event['to_state'])}; "
-          f"due {event['deadline'] or '-'}; next: {nxt}")
+    ids = [c for c in args.case_id.split(",") if c]
+    common = dict(action=args.action, actor=args.actor, role=role_id(args.role), at=args.at,
+                  note=args.note, assignee=args.assignee, extension=_parse_extension(args.extend))
+    events = store.transition_many([dict(common, case_id=cid) for cid in ids])
+    for cid, event in zip(ids, events, strict=True):
+        act = ACTIONS[event["action"]]
+        nxt = ", ".join(a.describe() for a in allowed_actions(event["to_state"])) or "none (final)"
+        print(f"{cid}: {act.describe()} by {event['actor']} ({role_label(event['role'])}) "
+              f"{state_label(event['from_state'])} → {state_label(event['to_state'])}; "
+              f"due {event['deadline'] or '-'}; next: {nxt}")
     return 0
 
 
@@ -235,15 +236,23 @@ def _show(args, progress) -> int:
     return 0
 
 
-def print_cases(cases: list[dict]) -> None:
-    """A compact case table."""
+def print_cases(cases: list[dict], store=None, now=None) -> None:
+    """A compact case table; with ``store`` and ``now``, how late each overdue case is."""
     from .indicators import format_table
+
+    def late(c) -> str:
+        if not c["overdue"]:
+            return ""
+        if store is None or not c["deadline"]:
+            return "超期"
+        hours = store.calendar.working_minutes_between(parse_ts(c["deadline"]), now) / 60
+        return f"超期 {hours:.1f} 工作时"
 
     rows = [{
         "case_id": c["case_id"][:8], "状态 state": state_label(c["state"]), "类别 class": c["class_code"],
         "来源 source": c["source"], "部门 department": c["department"] or "-",
         "街道 street": c["street_code"] or "-", "期限 deadline": c["deadline"] or "-",
-        "超期 overdue": "超期" if c["overdue"] else "",
+        "超期 overdue": late(c),
     } for c in cases]
     print(format_table(rows))
 
@@ -258,8 +267,10 @@ def _list(args, progress) -> int:
 
 
 def _overdue(args, progress) -> int:
-    cases = open_store(args).flag_overdue(args.now)
-    print_cases(cases)
+    store = open_store(args)
+    now = store._at(args.now)
+    cases = store.flag_overdue(now)
+    print_cases(cases, store, now)
     print(f"{len(cases)} overdue case(s) (超期案件)")
     return 0
 

@@ -25,7 +25,8 @@ Definitions used (where the standard leaves room, the choice is written here):
   (the public repository reuses 核实按时派发率 for the last term; that is a bug).
 - 派遣数分值 has no published tiers; the 受理数 tiers are used.
 - A rate with nothing due (zero denominator) is shown as empty; in a 综合指标值 it
-  counts as no failure (100 % for a good rate, 0 % for 返工率 / 漏报率).
+  counts as no failure (100 % for a good rate, 0 % for 返工率 / 漏报率). A department
+  or street with nothing due yet (应处置数 = 0) gets no 综合指标值 and no grade.
 
 Grades: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E < 40.
 """
@@ -209,8 +210,9 @@ def _task_table(case_by_id, seqs, start, end, evaluation, by: str) -> list[dict]
         on_time_rate = rate(g["按时处置数"], due)
         close_rate = rate(g["结案数"], due)
         rework_rate = rate(g["返工数"], g["处置数"])
-        score = (dept_filed_score(filed) + _good(close_rate) * 0.3 + _good(on_time_rate) * 0.3
-                 + (100.0 - _bad(rework_rate)) * 0.3)
+        score = None if due == 0 else (
+            dept_filed_score(filed) + _good(close_rate) * 0.3 + _good(on_time_rate) * 0.3
+            + (100.0 - _bad(rework_rate)) * 0.3)
         rows.append({
             GROUPS[by]: key, "立案数": filed, "应处置数": due, "处置数": g["处置数"],
             "按时处置数": g["按时处置数"], "超时未处置数": g["超时未处置数"], "应结案数": due,

@@ -369,19 +369,35 @@ class CaseStore:
         The case row update and the event insert share one transaction; an illegal
         action raises :class:`~.workflow.WorkflowError` and changes nothing.
         """
-        when = self._at(at)
         with closing(connect(self.project)) as con, transaction(con):
-            case = self._get(con, case_id)
-            last = con.execute(
-                f"SELECT max(at) FROM {UG_CASE_EVENT.name} WHERE case_id=?", (case_id,)
-            ).fetchone()[0]
-            updates, event = plan_transition(
-                case, action, actor=actor, role=role, at=when, limits=self.limits,
-                last_event_at=last, note=note, assignee=assignee, extension=extension,
-            )
-            sets = ", ".join(f"{k}=?" for k in updates)
-            con.execute(f"UPDATE {UG_CASE.name} SET {sets} WHERE case_id=?", [*updates.values(), case_id])
-            _insert(con, UG_CASE_EVENT.name, event)
+            return self._apply(con, case_id, action, actor=actor, role=role, at=at, note=note,
+                               assignee=assignee, extension=extension)
+
+    def transition_many(self, steps: Sequence[dict]) -> list[dict]:
+        """Apply several actions in one transaction: all of them or none.
+
+        Each step is a dict with the keyword arguments of :meth:`transition`
+        (``case_id``, ``action``, ``actor``, ``role`` and optionally ``at``, ``note``,
+        ``assignee``, ``extension``). Steps on the same case apply in order.
+        """
+        with closing(connect(self.project)) as con, transaction(con):
+            return [self._apply(con, **dict(step)) for step in steps]
+
+    def _apply(self, con: sqlite3.Connection, case_id: str, action: str, *, actor: str, role: str,
+               at=None, note=None, assignee=None, extension=None) -> dict:
+        """Plan and write one transition inside the caller's transaction."""
+        when = self._at(at)
+        case = self._get(con, case_id)
+        stamps = [parse_ts(r[0]) for r in con.execute(
+            f"SELECT at FROM {UG_CASE_EVENT.name} WHERE case_id=?", (case_id,))]
+        last = format_ts(max(stamps)) if stamps else None
+        updates, event = plan_transition(
+            case, action, actor=actor, role=role, at=when, limits=self.limits,
+            last_event_at=last, note=note, assignee=assignee, extension=extension,
+        )
+        sets = ", ".join(f"{k}=?" for k in updates)
+        con.execute(f"UPDATE {UG_CASE.name} SET {sets} WHERE case_id=?", [*updates.values(), case_id])
+        _insert(con, UG_CASE_EVENT.name, event)
         return event
 
     def add_attachment(
