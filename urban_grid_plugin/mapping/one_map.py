@@ -193,8 +193,13 @@ def load_project_layers(
             progress.warning(tr("Could not open {table}").format(table=table))
             continue
         apply_style(layer, spec)
-        if spec.key == "grid_cell" and not layer.labelsEnabled():
-            styles.label_grid_codes(layer)
+        if spec.key == "grid_cell":
+            if not layer.labelsEnabled():
+                styles.label_grid_codes(layer)
+            if not layer.hasScaleBasedVisibility():
+                # At city scale 100 m cells are a couple of pixels: draw them from 1:60,000.
+                layer.setScaleBasedVisibility(True)
+                layer.setMinimumScale(styles.GRID_OUTLINE_SCALE)
         project.addMapLayer(layer, False)
         node = groups[spec.group].addLayer(layer)
         node.setItemVisibilityChecked(spec.visible)

@@ -33,6 +33,7 @@ LAYERS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.pat
 
 #: Scale (1:N) below which grid codes and single components are drawn.
 LABEL_SCALE = 3500
+GRID_OUTLINE_SCALE = 60000
 COMPONENT_DETAIL_SCALE = 10000  # same switch as the components' own QML
 
 #: Case state colours: warm while the case waits on someone, green once closed.
