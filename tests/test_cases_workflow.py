@@ -299,3 +299,27 @@ def test_transition_many_is_all_or_nothing(store):
     events = store.transition_many(steps)
     assert [e["to_state"] for e in events] == ["filed", "dispatched"]
     assert store.get(a)["state"] == "filed" and store.get(b)["state"] == "dispatched"
+
+
+def test_project_carries_its_own_calendar_and_time_limits(store, tmp_path, capsys):
+    import json
+
+    from urban_grid_plugin.cli import main
+
+    cal = tmp_path / "city.json"
+    cal.write_text(json.dumps({"name": "夜班城市", "working_hours": [["09:00", "17:00"]], "weekend": ["Sun"]}),
+                   encoding="utf-8")
+    limits = tmp_path / "limits.csv"
+    limits.write_text("profile,class_code,urgency,stage,value,unit\n*,*,*,立案,3,工作时\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("profile,class_code,urgency,stage,value,unit\n*,*,*,立案,-3,工作时\n", encoding="utf-8")
+    assert main(["-q", "cases", "config", str(store.project), "--time-limits", str(bad)]) == 1
+    assert "row 2" in capsys.readouterr().err
+    assert main(["-q", "cases", "config", str(store.project), "--calendar", str(cal),
+                 "--time-limits", str(limits)]) == 0
+    assert "09:00-17:00" in capsys.readouterr().out
+    fresh = CaseStore(store.project)
+    # Saturday 16:00 + 3 工作时 with 09:00-17:00 and only Sunday off: 1 h Sat, 2 h Monday.
+    case = fresh.create_case(actor="a", role="inspector", class_code="0102", x=1.0, y=2.0,
+                             at=dt.datetime(2026, 11, 28, 16, tzinfo=TZ))
+    assert case["deadline"] == "2026-11-30T11:00:00+08:00"

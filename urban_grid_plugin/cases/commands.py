@@ -58,6 +58,12 @@ def register(subparsers) -> None:
                    help="code profile for a new project (an existing project keeps its own)")
     p.set_defaults(func=_init)
 
+    p = sub.add_parser("config", help="store a city calendar and/or time-limit table inside the project")
+    p.add_argument("project", help="project GeoPackage (项目库)")
+    p.add_argument("--calendar", help="working calendar JSON (format of data/calendar_default.json)")
+    p.add_argument("--time-limits", help="time-limit CSV (format of data/codes/time_limits.csv)")
+    p.set_defaults(func=_config)
+
     p = sub.add_parser("create", help="report a new case (上报)")
     _common(p)
     _actor(p, "inspector")
@@ -131,12 +137,37 @@ def register(subparsers) -> None:
 
 
 def open_store(args):
-    """A :class:`CaseStore` for the command's project, calendar and time limits."""
-    from .store import CaseStore
+    """A :class:`CaseStore` for the command's project, calendar and time limits.
 
-    calendar = WorkingCalendar.load(args.calendar) if getattr(args, "calendar", None) else None
-    limits = TimeLimitTable.load(getattr(args, "time_limits", None), calendar)
+    Command-line files win; otherwise the project's stored configuration; otherwise
+    the packaged defaults.
+    """
+    from .store import CaseStore, project_time_limits
+
+    cal_file, tl_file = getattr(args, "calendar", None), getattr(args, "time_limits", None)
+    if not cal_file and not tl_file:
+        return CaseStore(args.project)
+    if not os.path.exists(args.project):
+        raise InputError("project GeoPackage not found", source=args.project)
+    base = project_time_limits(args.project)
+    calendar = WorkingCalendar.load(cal_file) if cal_file else base.calendar
+    limits = TimeLimitTable.load(tl_file, calendar) if tl_file else TimeLimitTable(base.limits, calendar)
     return CaseStore(args.project, limits)
+
+
+def _config(args, progress) -> int:
+    from .store import configure_project, project_time_limits
+
+    if not os.path.exists(args.project):
+        raise InputError("project GeoPackage not found", source=args.project)
+    configure_project(args.project, calendar=args.calendar, time_limits=args.time_limits)
+    limits = project_time_limits(args.project)
+    cal = limits.calendar
+    hours = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in cal.working_hours)
+    print(f"calendar: {cal.name or '(unnamed)'}; working hours {hours}; {len(cal.holidays)} holiday "
+          f"date(s), {len(cal.workdays)} make-up workday(s)")
+    print(f"time limits: {len(limits.limits)} row(s)")
+    return 0
 
 
 def _init(args, progress) -> int:

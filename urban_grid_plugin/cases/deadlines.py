@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -116,13 +117,17 @@ def stage_id(stage: str) -> str:
     raise InputError(f"unknown stage {stage!r}; use one of {', '.join(STAGES.values())}", field="stage")
 
 
-def read_time_limits(path: str) -> list[TimeLimit]:
-    """Read and validate a time-limit CSV; errors name the row and field."""
-    if not os.path.exists(path):
+def read_time_limits(path: str, text: str | None = None) -> list[TimeLimit]:
+    """Read and validate a time-limit CSV (or its ``text``); errors name the row and field.
+
+    ``path`` names the source in error messages when ``text`` is given.
+    """
+    if text is None and not os.path.exists(path):
         raise InputError("time-limit table not found", source=path)
     out: list[TimeLimit] = []
     seen: set[tuple[str, str, str, str]] = set()
-    with open(path, newline="", encoding="utf-8-sig") as fh:
+    fh_cm = io.StringIO(text.lstrip("\ufeff")) if text is not None else open(path, newline="", encoding="utf-8-sig")
+    with fh_cm as fh:
         reader = csv.DictReader(fh)
         missing = {"class_code", "stage", "value", "unit"} - set(reader.fieldnames or [])
         if missing:

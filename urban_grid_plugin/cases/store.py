@@ -43,6 +43,9 @@ from .schema import (
 from .workflow import plan_report, plan_transition
 
 META_VERSION_KEY = "cases_schema_version"
+#: ug_project keys holding a project's own calendar (JSON text) and time limits (CSV text).
+META_CALENDAR_KEY = "cases_calendar_json"
+META_TIME_LIMITS_KEY = "cases_time_limits_csv"
 
 
 # --- GeoPackage geometry blobs ---------------------------------------------------------
@@ -184,6 +187,55 @@ def _row_to_case(row: sqlite3.Row) -> dict:
     return data
 
 
+def project_time_limits(project: str, meta: dict | None = None) -> TimeLimitTable:
+    """The project's own calendar and time limits if configured, else the packaged defaults."""
+    import json
+
+    from .calendar import WorkingCalendar
+    from .deadlines import default_time_limits_path, read_time_limits
+
+    meta = read_project_meta(project) if meta is None else meta
+    calendar = None
+    if meta.get(META_CALENDAR_KEY):
+        try:
+            calendar = WorkingCalendar.from_dict(json.loads(meta[META_CALENDAR_KEY]))
+        except (ValueError, InputError) as exc:
+            raise InputError(f"project calendar is invalid: {exc}", source=project,
+                             field=META_CALENDAR_KEY) from exc
+    calendar = calendar or WorkingCalendar.load()
+    if meta.get(META_TIME_LIMITS_KEY):
+        limits = read_time_limits(f"{project}:{META_TIME_LIMITS_KEY}", meta[META_TIME_LIMITS_KEY])
+        return TimeLimitTable(limits, calendar)
+    return TimeLimitTable(read_time_limits(default_time_limits_path()), calendar)
+
+
+def configure_project(project: str | os.PathLike, *, calendar: str | os.PathLike | None = None,
+                      time_limits: str | os.PathLike | None = None) -> None:
+    """Store a city's calendar JSON and/or time-limit CSV inside the project (validated first).
+
+    The project then carries its own configuration to every laptop, and a plugin
+    upgrade cannot overwrite it.
+    """
+    import json
+
+    from .calendar import WorkingCalendar
+    from .deadlines import read_time_limits
+
+    project = os.fspath(project)
+    values = {}
+    if calendar is not None:
+        WorkingCalendar.load(calendar)  # validates
+        with open(calendar, encoding="utf-8-sig") as fh:
+            values[META_CALENDAR_KEY] = json.dumps(json.load(fh), ensure_ascii=False)
+    if time_limits is not None:
+        read_time_limits(os.fspath(time_limits))  # validates
+        with open(time_limits, encoding="utf-8-sig") as fh:
+            values[META_TIME_LIMITS_KEY] = fh.read()
+    if values:
+        ensure_case_tables(project)
+        set_project_meta(project, **values)
+
+
 # --- the store -----------------------------------------------------------------------
 
 
@@ -202,11 +254,12 @@ class CaseStore:
         extensions: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self.project = os.fspath(project)
-        self.limits = limits or TimeLimitTable.load()
+        self.srs_id = ensure_case_tables(self.project)
+        meta = read_project_meta(self.project)
+        self.limits = limits or project_time_limits(self.project, meta)
         self.calendar = self.limits.calendar
         self.extensions = extensions or {}
-        self.srs_id = ensure_case_tables(self.project)
-        self.profile = read_project_meta(self.project).get("profile", "2013")
+        self.profile = meta.get("profile", "2013")
         self._classes: dict[tuple[str, str], dict] = {}
 
     # --- helpers ---------------------------------------------------------------------
