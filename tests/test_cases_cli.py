@@ -227,3 +227,31 @@ def test_processing_algorithms(provider, tmp_path):
         empty = tmp_path / "empty.gpkg"
         create_project(empty)
         processing.run("urbangrid:cases_from_candidates", {"PROJECT": str(empty)})
+
+
+def test_qgis_opens_edits_and_styles_the_case_layer(qgis_app, tmp_path):
+    from pathlib import Path
+
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    path = tmp_path / "p.gpkg"
+    make_project(path)
+    store = CaseStore(path)
+    case = store.create_case(actor="a", role="inspector", class_code="0102", x=X0 + 5, y=Y0 + 5)
+    store.flag_overdue("2099-01-01T00:00:00+08:00")
+    layer = QgsVectorLayer(f"{path}|layername=ug_case", "ug_case", "ogr")
+    assert layer.isValid() and layer.featureCount() == 1
+    assert layer.crs().authid() == "EPSG:4547"
+    qml = Path(__file__).resolve().parents[1] / "layers" / "case.qml"
+    _, ok = layer.loadNamedStyle(str(qml))
+    assert ok
+    rules = layer.renderer().rootRule().children()
+    assert len(rules) == 13 and any("overdue" in r.filterExpression() for r in rules)
+    feature = next(layer.getFeatures(QgsFeatureRequest()))
+    assert feature["case_id"] == case["case_id"] and feature["overdue"] == 1
+    # An edit made in QGIS is what the store reads back.
+    assert layer.startEditing()
+    assert layer.changeAttributeValue(feature.id(), layer.fields().indexOf("description"), "QGIS 编辑")
+    assert layer.commitChanges()
+    del layer, feature, rules
+    assert store.get(case["case_id"])["description"] == "QGIS 编辑"

@@ -299,7 +299,7 @@ def _list(args, progress) -> int:
 
 def _overdue(args, progress) -> int:
     store = open_store(args)
-    now = store._at(args.now)
+    now = store.when(args.now)
     cases = store.flag_overdue(now)
     print_cases(cases, store, now)
     print(f"{len(cases)} overdue case(s) (超期案件)")

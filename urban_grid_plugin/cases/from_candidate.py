@@ -113,7 +113,7 @@ def cases_from_candidates(
             "note": f"from change_candidate {row['candidate_id']}",
         })
         chips.append([row.get("chip_before"), row.get("chip_after")])
-    when = store._at(at)
+    when = store.when(at)
     with closing(connect(store.project)) as con, transaction(con):
         cases = store.create_cases(specs, actor=actor, role=role, at=when, con=con, progress=progress.sub(0, 80))
         for case, paths in zip(cases, chips, strict=True):

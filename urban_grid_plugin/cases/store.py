@@ -268,7 +268,8 @@ class CaseStore:
         """Current time in the calendar's timezone, to the second."""
         return dt.datetime.now(self.calendar.tz).replace(microsecond=0)
 
-    def _at(self, at: dt.datetime | str | None) -> dt.datetime:
+    def when(self, at: dt.datetime | str | None) -> dt.datetime:
+        """``at`` (ISO text or datetime) in the calendar's timezone; now when None."""
         return self.calendar.localize(parse_ts(at)) if at is not None else self.now()
 
     def classes(self, kind: str, profile: str) -> dict:
@@ -366,7 +367,7 @@ class CaseStore:
         Every spec is validated before anything is written.
         """
         progress = ensure_progress(progress)
-        when = self._at(at)
+        when = self.when(at)
         checked = [self._validate_new(s, i) for i, s in enumerate(specs, start=1)]
         self._locate(checked)
         rows, events = [], []
@@ -439,7 +440,7 @@ class CaseStore:
     def _apply(self, con: sqlite3.Connection, case_id: str, action: str, *, actor: str, role: str,
                at=None, note=None, assignee=None, extension=None) -> dict:
         """Plan and write one transition inside the caller's transaction."""
-        when = self._at(at)
+        when = self.when(at)
         case = self._get(con, case_id)
         stamps = [parse_ts(r[0]) for r in con.execute(
             f"SELECT at FROM {UG_CASE_EVENT.name} WHERE case_id=?", (case_id,))]
@@ -470,7 +471,7 @@ class CaseStore:
             name = name or os.path.basename(path)
             with open(path, "rb") as fh:
                 data = fh.read()
-        row = attachment_row(case_id, data, name, mime, self._at(at))
+        row = attachment_row(case_id, data, name, mime, self.when(at))
         with closing(connect(self.project)) as con, transaction(con):
             self._get(con, case_id)
             _insert(con, UG_CASE_ATTACHMENT.name, row)
@@ -478,7 +479,7 @@ class CaseStore:
 
     def flag_overdue(self, now: dt.datetime | str | None = None) -> list[dict]:
         """Set ``overdue`` on every case from its deadline at ``now``; return the overdue cases."""
-        when = self._at(now)
+        when = self.when(now)
         with closing(connect(self.project)) as con, transaction(con):
             rows = con.execute(f"SELECT case_id, state, deadline, overdue FROM {UG_CASE.name}").fetchall()
             changes = []
