@@ -269,8 +269,19 @@ class CaseStore:
         return dt.datetime.now(self.calendar.tz).replace(microsecond=0)
 
     def when(self, at: dt.datetime | str | None) -> dt.datetime:
-        """``at`` (ISO text or datetime) in the calendar's timezone; now when None."""
-        return self.calendar.localize(parse_ts(at)) if at is not None else self.now()
+        """``at`` (ISO text or datetime) in the calendar's timezone; now when None.
+
+        A time without a UTC offset is read as the calendar's local time.
+        """
+        if at is None:
+            return self.now()
+        if not isinstance(at, dt.datetime):
+            try:
+                at = dt.datetime.fromisoformat(str(at))
+            except ValueError as exc:
+                raise InputError(f"bad time {at!r}; use ISO 8601, e.g. 2026-11-23T09:30:00+08:00",
+                                 field="at") from exc
+        return self.calendar.localize(at)
 
     def classes(self, kind: str, profile: str) -> dict:
         """The code table for ``kind`` and ``profile`` (cached)."""
