@@ -310,7 +310,7 @@ def _indicators(args, progress) -> int:
     from .indicators import GROUPS, format_table, write_chart
 
     store = open_store(args)
-    start, end = parse_ts(args.start), parse_ts(args.end)
+    start, end = store.when(args.start), store.when(args.end)
     if end <= start:
         raise InputError("--to must be after --from", field="to")
     tables = indicators_for_store(store, start, end, args.now)
@@ -338,7 +338,7 @@ def indicators_for_store(store, start, end, now=None) -> dict[str, list[dict]]:
     """Indicator tables for all cases and events of a store."""
     from .indicators import compute_indicators
 
-    now = parse_ts(now) if now else store.now()
+    now = store.when(now) if now else store.now()
     return compute_indicators(store.list_cases(), store.events(), start, end, now)
 
 
