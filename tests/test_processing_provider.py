@@ -189,13 +189,19 @@ def test_qgis_process_lists_the_provider_and_its_algorithms(process_listing, qgi
     assert sorted(providers["urbangrid"]["algorithms"]) == expected
 
 
-def test_qgis_process_shows_help_for_every_algorithm(installed_profile, process_listing):
-    for aid in process_listing["providers"]["urbangrid"]["algorithms"]:
-        result = desktop.qgis_process(installed_profile, "help", aid, json_output=True)
-        assert result.returncode == 0, f"{aid}: {result.stderr}"
-        described = desktop.process_json(result)
-        assert described["algorithm_details"]["id"] == aid
-        assert described["parameters"], f"{aid} has no parameters"
+def test_qgis_process_describes_the_algorithms(installed_profile, process_listing):
+    algorithms = process_listing["providers"]["urbangrid"]["algorithms"]
+    for aid, details in algorithms.items():
+        assert details["name"].strip() and details["group"].strip(), aid
+    if not algorithms:
+        pytest.skip("no UrbanGrid algorithms yet")
+    # One full help call (each qgis_process start costs seconds): the first algorithm.
+    aid = sorted(algorithms)[0]
+    result = desktop.qgis_process(installed_profile, "help", aid, json_output=True)
+    assert result.returncode == 0, f"{aid}: {result.stderr}"
+    described = desktop.process_json(result)
+    assert described["algorithm_details"]["id"] == aid
+    assert described["parameters"], f"{aid} has no parameters"
 
 
 def test_qgis_process_ignores_the_plugin_until_enabled(tmp_path):
@@ -207,3 +213,76 @@ def test_qgis_process_ignores_the_plugin_until_enabled(tmp_path):
     assert enabled.returncode == 0, enabled.stdout + enabled.stderr
     listing = desktop.process_json(desktop.qgis_process(profiles, "list", json_output=True))
     assert "urbangrid" in listing["providers"]
+
+
+# --- end to end through qgis_process.bin ---------------------------------------------------
+
+COMMUNITY_CODES = ("440304001001", "440304001002")
+
+
+def write_communities(path: Path, codes=COMMUNITY_CODES) -> str:
+    """Two adjacent 200 m × 300 m communities (社区) in CGCS2000 GK zone 38 (EPSG:4547)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    x0, y0 = 500_000.0, 2_500_000.0
+    frame = gpd.GeoDataFrame(
+        {"community_code": list(codes), "name": ["福田一社区", "福田二社区"]},
+        geometry=[box(x0, y0, x0 + 200, y0 + 300), box(x0 + 200, y0, x0 + 400, y0 + 300)],
+        crs="EPSG:4547",
+    )
+    frame.to_file(path, layer="community", driver="GPKG")
+    return f"{path}|layername=community"
+
+
+def run_alg(profiles: Path, alg: str, **params) -> tuple[int, dict | None, str]:
+    """Run ``qgis_process.bin --json run urbangrid:<alg> -- KEY=VALUE ...``."""
+    args = ["run", f"urbangrid:{alg}", "--", *(f"{k}={v}" for k, v in params.items())]
+    result = desktop.qgis_process(profiles, *args, json_output=True, timeout=300)
+    try:
+        parsed = desktop.process_json(result)
+    except ValueError:
+        parsed = None
+    return result.returncode, parsed, result.stdout + result.stderr
+
+
+def test_qgis_process_builds_and_checks_a_grid_end_to_end(installed_profile, process_listing,
+                                                          tmp_path):
+    """The packaged plugin, run by qgis_process.bin: build a lattice grid, then check it."""
+    import pyogrio
+
+    assert "urbangrid:buildgrid" in process_listing["providers"]["urbangrid"]["algorithms"]
+    communities = write_communities(tmp_path / "communities.gpkg")
+    project = tmp_path / "project.gpkg"
+    code, out, log = run_alg(installed_profile, "buildgrid", PROJECT=project,
+                             COMMUNITIES=communities, MODE=0, TARGET_AREA=10000,
+                             DATE="2026-01-01", REASON="end-to-end test")
+    assert code == 0, log
+    # 100 m lattice: 2 × 3 cells in each 200 m × 300 m community.
+    assert out["results"]["ACTIVE"] == 12
+    assert out["results"]["CREATED"] == 12
+    cells = pyogrio.read_dataframe(project, layer="grid_cell", where="term_date IS NULL")
+    assert len(cells) == 12
+    assert cells["code"].str.len().eq(15).all()
+    assert sorted(set(cells["code"].str[:12])) == sorted(COMMUNITY_CODES)
+    assert cells.geometry.area.round().eq(10_000).all()
+
+    code, out, log = run_alg(installed_profile, "checkgrid", PROJECT=project)
+    assert code == 0, log
+    assert out["results"]["COUNT"] == 0
+
+
+def test_qgis_process_reports_bad_input_and_stores_nothing(installed_profile, tmp_path):
+    communities = write_communities(tmp_path / "bad.gpkg", codes=("44030400100", "440304001002"))
+    project = tmp_path / "project.gpkg"
+    code, _out, log = run_alg(installed_profile, "buildgrid", PROJECT=project,
+                              COMMUNITIES=communities, MODE=0, TARGET_AREA=10000)
+    assert code != 0
+    # The core's InputError names the row and field; no Python traceback reaches the user.
+    assert "row 1" in log and "community_code" in log, log
+    assert "Traceback" not in log, log
+    if project.exists():
+        import pyogrio
+
+        layers = {name for name, _ in pyogrio.list_layers(project)}
+        assert "grid_cell" not in layers or pyogrio.read_info(project, layer="grid_cell")["features"] == 0
