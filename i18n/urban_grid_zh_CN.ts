@@ -524,7 +524,7 @@
         <translation>无法打开 {table}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="240"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="245"/>
         <source>UrbanGrid one map</source>
         <translation>UrbanGrid 一张图</translation>
     </message>
@@ -539,7 +539,7 @@
         <translation>单元网格数</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="146"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="147"/>
         <source>Permitted</source>
         <translation>有规划许可</translation>
     </message>
@@ -559,7 +559,7 @@
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="63"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="64"/>
         <source>Closed</source>
         <translation>结案</translation>
     </message>
@@ -679,102 +679,102 @@
         <translation>其他街道</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="60"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="61"/>
         <source>Collecting</source>
         <translation>信息收集</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="60"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="61"/>
         <source>Filed</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="60"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="61"/>
         <source>Voided</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="61"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="62"/>
         <source>Dispatched</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="61"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="62"/>
         <source>Handling</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="61"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="62"/>
         <source>Postponed</source>
         <translation>延期</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="62"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="63"/>
         <source>Returned</source>
         <translation>回退</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="62"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="63"/>
         <source>Suspended</source>
         <translation>挂账</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="62"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="63"/>
         <source>Feedback</source>
         <translation>反馈</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="63"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="64"/>
         <source>Verifying</source>
         <translation>核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="63"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="64"/>
         <source>Rework</source>
         <translation>返工</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="70"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="71"/>
         <source>Public utilities</source>
         <translation>公用设施</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="70"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="71"/>
         <source>Roads and traffic</source>
         <translation>道路交通</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="71"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="72"/>
         <source>City appearance and sanitation</source>
         <translation>市容环境</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="71"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="72"/>
         <source>Parks and greenery</source>
         <translation>园林绿化</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="72"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="73"/>
         <source>Buildings and land</source>
         <translation>房屋土地</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="72"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="73"/>
         <source>Other facilities</source>
         <translation>其他设施</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="146"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="147"/>
         <source>Known violation</source>
         <translation>存量违建</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="146"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="147"/>
         <source>Rebuilt after demolition</source>
         <translation>拆后重建</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/styles.py" line="201"/>
+        <location filename="../urban_grid_plugin/mapping/styles.py" line="202"/>
         <source>Extension classes</source>
         <translation>扩展部件</translation>
     </message>
@@ -822,6 +822,11 @@
         <location filename="../processing/report_algorithms.py" line="89"/>
         <source>QGIS project</source>
         <translation>QGIS 工程</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/review.py" line="484"/>
+        <source>New</source>
+        <translation>新增</translation>
     </message>
 </context>
 </TS>

@@ -342,11 +342,11 @@ class CandidateReviewDialog(QDialog):
         buttons = QHBoxLayout()
         self.buttons = {}
         for key, text, slot in (
-            ("previous", tr("← Previous"), lambda: self.move(-1)),
+            ("previous", tr("← Previous"), lambda: self.go(-1)),
             ("confirmed", tr("Confirm (Y)"), lambda: self.decide("confirmed")),
             ("rejected", tr("Reject (N)"), lambda: self.decide("rejected")),
             ("skipped", tr("Skip (S)"), lambda: self.decide("skipped")),
-            ("next", tr("Next →"), lambda: self.move(1)),
+            ("next", tr("Next →"), lambda: self.go(1)),
         ):
             button = QPushButton(text)
             button.setObjectName(f"UrbanGridReview_{key}")
@@ -376,7 +376,7 @@ class CandidateReviewDialog(QDialog):
             self._shortcuts.append(sc)
         for key, step in (("Left", -1), ("Right", 1), ("PgUp", -1), ("PgDown", 1)):
             sc = QShortcut(QKeySequence(key), self)
-            sc.activated.connect(lambda s=step: self.move(s))
+            sc.activated.connect(lambda s=step: self.go(s))
             self._shortcuts.append(sc)
         self.show_current()
 
@@ -438,7 +438,7 @@ class CandidateReviewDialog(QDialog):
             "<b>Candidate {n} / {total}</b> · area {area} · confidence {conf} · grid {grid} · "
             "list {list} · review: <b>{status}</b>{case}").format(
             n=self.session.index + 1, total=total, area=area, conf=conf,
-            grid=cand.grid_code or "—", list=cand.list_status or "—", status=status,
+            grid=cand.grid_code or "—", list=_list_title(cand.list_status), status=status,
             case=(" · " + tr("case {id}").format(id=cand.case_id[:8])) if cand.case_id else ""))
         self.note.setText(cand.review_note or "")
         layers = []
@@ -450,8 +450,8 @@ class CandidateReviewDialog(QDialog):
         self.canvases.show((layers[0], layers[1]), (titles[0], titles[1]), cand.geometry,
                            self.session.crs)
 
-    def move(self, step: int) -> None:
-        """Go to the previous/next candidate without deciding."""
+    def go(self, step: int) -> None:
+        """Go to the previous/next candidate without deciding (not ``move``: QWidget's)."""
         self.session.move(step)
         self.show_current()
 
@@ -477,6 +477,13 @@ class CandidateReviewDialog(QDialog):
                 self.message_bar.pushSuccess("UrbanGrid", tr("All candidates are reviewed."))
         self.show_current()
         return True
+
+
+def _list_title(status: str | None) -> str:
+    """A candidate's list status (新增 / 有规划许可 / 存量违建 / 拆后重建) for people."""
+    titles = {"new": tr("New"), "permitted": tr("Permitted"), "known": tr("Known"),
+              "rebuilt": tr("Rebuilt")}
+    return titles.get(status or "", status or "—")
 
 
 def _refresh_candidate_layers() -> None:

@@ -101,7 +101,7 @@ def build_sample_project(
                 "obj_name": cls, "dept_code1": "001", "dept_name1": "市政管理处",
                 "grid_code": cell.code, "street_code": cell.street_code,
                 "community_code": cell.community_code,
-                "obj_state": str(rng.choice(["完好", "完好", "完好", "破损", "丢失"])),
+                "obj_state": str(rng.choice(["完好"] * 18 + ["破损", "丢失"])),
                 "init_date": "2024-03-01", "change_date": None, "data_source": "普查",
                 "note": None,
                 "geometry": Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy)),
