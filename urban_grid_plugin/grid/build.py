@@ -129,11 +129,13 @@ def build_grid(
     columns: dict[str, list] = {c: [] for c in store.CELL_COLUMNS + ["geometry"]}
     events: list[tuple] = []
     by_community = {k: g for k, g in existing.groupby("community_code")} if len(existing) else {}
-    sub = progress.sub(0, 90)
-    for _, community in sub.iterate(communities.iterrows(), len(communities)):
+    generated = []
+    for _, community in progress.sub(0, 80).iterate(communities.iterrows(), len(communities)):
+        generated.append(generate_cells(community.geometry, mode=mode, target_area=target_area,
+                                        tolerance=tolerance, cell_size=cell_size, barriers=barriers,
+                                        barrier_tree=tree))
+    for (_, community), cells in zip(communities.iterrows(), generated, strict=True):
         code = community["community_code"]
-        cells = generate_cells(community.geometry, mode=mode, target_area=target_area, tolerance=tolerance,
-                               cell_size=cell_size, barriers=barriers, barrier_tree=tree)
         rows, new_events = regrid_community(by_community.pop(code, None), community, cells,
                                             row_height=row_height, date=date, reason=reason,
                                             last_sequence=last.get(code, 0))

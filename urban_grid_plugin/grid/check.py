@@ -49,6 +49,7 @@ PROBLEM_LABELS = {
 MIN_PROBLEM_AREA = 0.01
 # Edge-matching snaps coordinates to this grid (m) so noise does not unmatch edges.
 _SNAP = 1e-6
+# Generated cells are snapped to a 1e-6 m grid; allow far more than that.
 _ON_BOUNDARY = 1e-4
 DEFAULT_LOW, DEFAULT_HIGH = 0.2, 3.0
 
@@ -169,7 +170,8 @@ def _fast_pass(geoms: np.ndarray, comm_idx: np.ndarray, comm_geoms: np.ndarray, 
     # Area balance: cell areas must add up to the community area.
     cell_sum = np.bincount(comm_idx[known], weights=areas[known], minlength=n_comm)
     comm_area = shapely.area(comm_geoms)
-    suspect |= np.abs(cell_sum - comm_area) > np.maximum(MIN_PROBLEM_AREA, comm_area * 1e-9)
+    tolerance = np.maximum(MIN_PROBLEM_AREA, shapely.length(comm_geoms) * 1e-4)
+    suspect |= np.abs(cell_sum - comm_area) > tolerance
     # A multi-part community could balance areas with a doubly covered part.
     suspect |= shapely.get_num_geometries(comm_geoms) > 1
     # Each cell must have an interior point in its community.

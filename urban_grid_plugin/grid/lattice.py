@@ -111,22 +111,24 @@ def merge_small(cells: np.ndarray, min_area: float, max_area: float | None = Non
     return np.asarray([c for c, keep in zip(cells, alive, strict=True) if keep], dtype=object)
 
 
-def node_coverage(cells: np.ndarray) -> np.ndarray:
+def node_coverage(cells: np.ndarray, context: np.ndarray | None = None) -> np.ndarray:
     """Rebuild cells from their noded boundaries so shared edges have matching vertices.
 
     Merging and splitting leave T-junctions (a vertex on one side of a shared edge
     only). Polygonizing the union of all boundaries gives every cell the vertices
     of its neighbours, which keeps the coverage clean for QGIS topology editing and
-    for the fast edge-matching check. If the result does not have one face per
-    cell (the input was not a clean subdivision), the input is returned unchanged.
+    for the fast edge-matching check. ``context`` cells (neighbours in other
+    communities) are noded in too but not returned. If the result does not have
+    one face per cell (the input was not a clean subdivision), the input is
+    returned unchanged.
     """
-    if len(cells) < 2:
+    if len(cells) < 2 and context is None:
         return cells
-    linework = shapely.union_all(shapely.boundary(cells), grid_size=GRID_PRECISION)
+    lines = shapely.boundary(cells if context is None else np.concatenate([cells, context]))
+    linework = shapely.union_all(lines, grid_size=GRID_PRECISION)
     faces = polygon_parts(shapely.get_parts(shapely.polygonize(shapely.get_parts(linework))))
-    # Holes of the community are faces too; keep only faces inside some cell.
-    hits = shapely.STRtree(cells).query(shapely.point_on_surface(faces), predicate="within")[0]
-    faces = faces[np.unique(hits)]
-    if len(faces) != len(cells):
+    # Holes of the community (and context cells) are faces too; keep faces inside own cells.
+    inside, hit = shapely.STRtree(cells).query(shapely.point_on_surface(faces), predicate="within")
+    if len(np.unique(inside)) != len(inside) or len(np.unique(hit)) != len(cells) or len(inside) != len(cells):
         return cells
-    return faces
+    return faces[inside[np.argsort(hit)]]
