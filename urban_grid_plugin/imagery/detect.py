@@ -32,7 +32,15 @@ from scipy import ndimage as ndi
 from ..errors import InputError
 from ..progress import Progress, ensure_progress
 from .align import discard, iter_windows, temp_path
-from .features import building_index, epoch_stats, raw_features, shadow_mask
+from .features import (
+    building_index,
+    dilate,
+    epoch_stats,
+    fill_holes,
+    opening,
+    raw_features,
+    shadow_mask,
+)
 from .raster import color_bands, open_raster, resolution_in_metres
 
 MASK_PROFILE = {"driver": "GTiff", "tiled": True, "blockxsize": 512, "blockysize": 512,
@@ -51,14 +59,16 @@ class DetectorParams:
     feature_resolution: float = 1.0
     threshold: float = 0.3
     before_max: float = 1.0
-    before_radius_m: float = 6.0
+    before_radius_m: float = 4.5
     smooth_m: float = 5.0
     open_m: float = 3.0
     shadow_percentile: float = 15.0
-    shadow_gate_m: float = 3.0
+    shadow_gate_m: float = 2.0
     mbi_weight: float = 0.5
     mbi_sizes_m: tuple = (4.5, 8.5, 16.5)
     min_area_m2: float = 20.0
+    confidence_scale: float = 1.2
+    min_confidence: float = 0.45
     dsm_height_m: float = 2.5
     tile: int = 1024
     halo_m: float = 40.0
@@ -80,13 +90,30 @@ class DetectionResult:
     params: dict
 
 
-def _sample(ds, bands, max_side: int = 1536) -> tuple[np.ndarray, np.ndarray]:
-    """A decimated read of a whole aligned raster and its validity mask."""
-    scale = max(1.0, max(ds.width, ds.height) / max_side)
-    shape = (max(1, int(ds.height / scale)), max(1, int(ds.width / scale)))
-    data = ds.read(bands, out_shape=(len(bands),) + shape, resampling=Resampling.nearest)
-    valid = ds.read_masks(1, out_shape=shape, resampling=Resampling.nearest) > 0
-    return data, valid
+def _sample(ds, bands, windows: int = 6, size: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """A mosaic of ``windows``² evenly spread full-resolution windows, and validity.
+
+    Reading a few hundred blocks instead of a decimated whole raster keeps the
+    statistics pass cheap on a 20,000² raster without overviews, while the windows
+    still cover the whole scene.
+    """
+    side, factor = size, 1
+    # Never more windows than fit side by side, so small rasters are read once, whole.
+    nx, ny = min(windows, math.ceil(ds.width / side)), min(windows, math.ceil(ds.height / side))
+    cols = np.unique(np.linspace(0, max(0, ds.width - side), nx).astype(int))
+    rows = np.unique(np.linspace(0, max(0, ds.height - side), ny).astype(int))
+    data, valid = [], []
+    for r in rows:
+        row_d, row_v = [], []
+        for c in cols:
+            window = Window(int(c), int(r), min(side, ds.width), min(side, ds.height))
+            shape = (max(1, int(window.height) // factor), max(1, int(window.width) // factor))
+            d, v = _read_tile(ds, bands, window, factor, shape)
+            row_d.append(d)
+            row_v.append(v)
+        data.append(np.concatenate(row_d, axis=2))
+        valid.append(np.concatenate(row_v, axis=1))
+    return np.concatenate(data, axis=1), np.concatenate(valid, axis=0)
 
 
 def check_pair(before: str, after: str) -> None:
@@ -115,6 +142,43 @@ def _read_tile(ds, bands, window: Window, factor: int, out_shape: tuple[int, int
     return data, valid
 
 
+def _max_near(index: np.ndarray, radius: int) -> np.ndarray:
+    """Maximum of ``index`` within ``radius`` px, computed on a 2× max-pooled grid (4× cheaper)."""
+    h, w = index.shape
+    if radius < 2:
+        return ndi.maximum_filter(index, size=2 * radius + 1)
+    hp, wp = -(-h // 2), -(-w // 2)
+    padded = np.pad(index, ((0, hp * 2 - h), (0, wp * 2 - w)), mode="edge")
+    pooled = padded.reshape(hp, 2, wp, 2).max(axis=(1, 3))
+    near = ndi.maximum_filter(pooled, size=2 * ((radius + 1) // 2) + 1)
+    return np.repeat(np.repeat(near, 2, axis=0), 2, axis=1)[:h, :w]
+
+
+def _gate_objects(labels: np.ndarray, count: int, keep: np.ndarray, fa, fb, stats_before, stats_after,
+                  params: DetectorParams, res: float) -> np.ndarray:
+    """Keep objects touching a *new* shadow (dark after, not dark before) within the gate distance.
+
+    Works per object on its bounding box plus a margin, so the cost follows the amount
+    of change rather than the tile size.
+    """
+    gate = params.px(params.shadow_gate_m, res)
+    grow = params.px(1.5, res)
+    margin = gate + grow + 2
+    h, w = labels.shape
+    for i, sl in enumerate(ndi.find_objects(labels), start=1):
+        if sl is None or not keep[i]:
+            continue
+        r0, r1 = max(0, sl[0].start - margin), min(h, sl[0].stop + margin)
+        c0, c1 = max(0, sl[1].start - margin), min(w, sl[1].stop + margin)
+        box = (slice(r0, r1), slice(c0, c1))
+        sh_after = shadow_mask(fa["lum"][box], stats_after)
+        sh_before = dilate(shadow_mask(fb["lum"][box], stats_before), grow)
+        new_shadow = opening(sh_after & ~sh_before, 2)
+        near = dilate(new_shadow, gate)
+        keep[i] = bool((near & (labels[box] == i)).any())
+    return keep
+
+
 def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray, stats_before,
                 stats_after, params: DetectorParams, res: float,
                 dsm_diff: np.ndarray | None = None) -> np.ndarray:
@@ -125,31 +189,27 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
     ib = building_index(fb, stats_before, mbi_weight=params.mbi_weight, smooth_px=smooth)
     ia = building_index(fa, stats_after, mbi_weight=params.mbi_weight, smooth_px=smooth)
     score = ia - ib
-    before_near = ndi.maximum_filter(ib, size=2 * params.px(params.before_radius_m, res) + 1)
-    mask = (score > params.threshold) & (before_near < params.before_max) & valid
+    mask = (score > params.threshold) & valid
     k = params.px(params.open_m, res)
-    if k > 1:
-        mask = ndi.binary_opening(mask, structure=np.ones((k, k), bool))
-    labels, count = ndi.label(mask)
-    keep = np.zeros(count + 1, bool)
-    if count:
+    if mask.any():
+        mask &= _max_near(ib, params.px(params.before_radius_m, res)) < params.before_max
+        mask = opening(mask, k)
+    confidence = np.clip(score / params.confidence_scale, 0.0, 1.0)
+    if mask.any():
+        labels, count = ndi.label(mask)
         sizes = np.bincount(labels.ravel(), minlength=count + 1)
         keep = sizes * res * res >= params.min_area_m2
         keep[0] = False
+        if params.min_confidence > 0:
+            # Weak objects are mostly re-roofing or mis-registration (the no-change pair).
+            sums = np.bincount(labels.ravel(), weights=confidence.ravel(), minlength=count + 1)
+            mean_conf = sums / np.maximum(sizes, 1)
+            keep &= mean_conf >= params.min_confidence
         # A new building casts a new shadow: dark in the later epoch, not dark before.
-        sh_after = shadow_mask(fa["lum"], stats_after)
-        sh_before = ndi.binary_dilation(shadow_mask(fb["lum"], stats_before),
-                                        iterations=params.px(1.5, res))
-        new_shadow = ndi.binary_opening(sh_after & ~sh_before)
-        near = ndi.binary_dilation(new_shadow, iterations=params.px(params.shadow_gate_m, res))
-        hit = np.zeros(count + 1, bool)
-        hit[np.unique(labels[near & mask])] = True
-        keep &= hit
-    mask = ndi.binary_fill_holes(keep[labels])
-    confidence = np.clip(score / (4 * params.threshold), 0.0, 1.0)
+        keep = _gate_objects(labels, count, keep, fa, fb, stats_before, stats_after, params, res)
+        mask = fill_holes(keep[labels]) if keep.any() else np.zeros_like(mask)
     if dsm_diff is not None:
-        risen = ndi.binary_opening(np.nan_to_num(dsm_diff) > params.dsm_height_m,
-                                   structure=np.ones((max(k, 2), max(k, 2)), bool))
+        risen = opening(np.nan_to_num(dsm_diff) > params.dsm_height_m, max(k, 2))
         mask |= risen & valid
         confidence = np.maximum(confidence, np.clip(np.nan_to_num(dsm_diff) / (4 * params.dsm_height_m), 0, 1))
     out = np.zeros(mask.shape, np.uint8)

@@ -150,7 +150,6 @@ def write_large_pair(out_dir: str | os.PathLike, size: int, *, seed: int = 7, bl
     A small synthetic scene is tiled across the raster with per-window variation so
     the data are not trivially compressible; the later epoch gets buildings painted in.
     """
-    rng = np.random.default_rng(seed)
     tile_pair = make_pair(os.path.join(os.fspath(out_dir), "_tile"), bounds=(0, 0, block * 0.5, block * 0.5),
                           resolution=0.5, buildings=max(4, block // 64), seed=seed)
     with rasterio.open(tile_pair["before"]) as b, rasterio.open(tile_pair["after"]) as a:
@@ -158,6 +157,7 @@ def write_large_pair(out_dir: str | os.PathLike, size: int, *, seed: int = 7, bl
     paths = []
     transform = Affine(0.5, 0, 500000.0, 0, -0.5, 3000000.0 + size * 0.5)
     for name, tile in (("before", tb), ("after", ta)):
+        rng = np.random.default_rng(seed)  # same rolls for both epochs: only the buildings differ
         path = os.path.join(os.fspath(out_dir), f"bench_{name}.tif")
         tmp = temp_path(path)
         profile = dict(PROFILE, crs="EPSG:4547", transform=transform, width=size, height=size, count=3,
