@@ -13,6 +13,7 @@ from test_components_import import X0, Y0, write_grid
 from urban_grid_plugin.components import store
 from urban_grid_plugin.components.census import census, find_duplicates
 from urban_grid_plugin.components.importer import import_components
+from urban_grid_plugin.components.schema import connect
 from urban_grid_plugin.errors import InputError
 
 
@@ -104,3 +105,21 @@ def test_duplicates_same_class_within_tolerance(project):
     assert pairs["distance_m"].iloc[0] == pytest.approx(0.3, abs=1e-3)
     assert len(find_duplicates(project, tolerance=0.1)) == 0
     assert len(find_duplicates(project, tolerance=20)) == 3  # three 0101 points, all within 14.2 m
+
+
+def test_reassign_after_grid_change_moves_components_and_keeps_history(project):
+    oid = the_id(project, X0 + 950, Y0 + 950)
+    old_cell = store.read_full(project, [oid])["grid_code"].iloc[0]
+    # the grid owner retires the corner cell and adds a replacement with a new code
+    cells = pyogrio.read_dataframe(project, layer="grid_cell")
+    corner = cells[cells["code"] == old_cell].copy()
+    with connect(project) as con:  # the GeoPackage R-tree triggers need the ST_ functions
+        con.execute("UPDATE grid_cell SET term_date = '2025-01-01' WHERE code = ?", (old_cell,))
+    corner["code"] = old_cell[:12] + "999"
+    corner["init_date"] = "2025-01-01"
+    pyogrio.write_dataframe(corner, project, layer="grid_cell", append=True)
+    result = store.reassign(project, date="2025-01-02")
+    assert result == {"checked": 5, "changed": 1, "outside": 0}
+    assert store.read_full(project, [oid])["grid_code"].iloc[0] == old_cell[:12] + "999"
+    assert store.as_of(project, "2024-12-31", [oid])["grid_code"].iloc[0] == old_cell
+    assert store.reassign(project, date="2025-01-03")["changed"] == 0

@@ -22,10 +22,12 @@ def register(subparsers) -> None:
     _common_import(p)
     p.set_defaults(func=_validate)
 
-    p = sub.add_parser("assign", help="show which grid cell and community points fall in")
+    p = sub.add_parser("assign", help="re-assign stored components to the current grid, or look up points")
     p.add_argument("project")
-    p.add_argument("--xy", nargs=2, type=float, action="append", metavar=("X", "Y"), required=True,
-                   help="coordinates in the project CRS (repeatable)")
+    p.add_argument("--xy", nargs=2, type=float, action="append", metavar=("X", "Y"),
+                   help="only look up these coordinates (project CRS, repeatable); nothing is written")
+    p.add_argument("--date", help="change date for re-assigned components (default today)")
+    p.add_argument("--reason", default="grid re-assignment (单元网格调整)")
     p.set_defaults(func=_assign)
 
     p = sub.add_parser("census", help="counts per cell, class, state and department (table + grid layer)")
@@ -96,6 +98,13 @@ def _assign(args, progress: Progress) -> int:
 
     from .importer import cell_index
 
+    if not args.xy:
+        from .store import reassign
+
+        res = reassign(args.project, date=args.date, reason=args.reason, progress=progress)
+        print(f"checked {res['checked']} components: {res['changed']} moved to another cell "
+              f"(kept in history), {res['outside']} now outside every cell (codes kept; please check)")
+        return 0
     index, cells = cell_index(args.project)
     xy = np.array(args.xy)
     found = index.locate_xy(xy[:, 0], xy[:, 1])

@@ -174,7 +174,11 @@ def _read_one(path: str, mapping: Mapping, crs: CRS) -> gpd.GeoDataFrame:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Column values as stripped strings, None for empty; integers without '.0'."""
+    """Column values as stripped strings, None for empty; integers without '.0'.
+
+    Survey columns repeat few distinct values (classes, states, dates), so the
+    Python-level cleaning runs once per distinct value, not once per row.
+    """
     if pd.api.types.is_float_dtype(series):
         valid = series.notna()
         text = pd.Series(None, index=series.index, dtype=object)
@@ -184,28 +188,37 @@ def _as_text(series: pd.Series) -> pd.Series:
         return text
     if pd.api.types.is_integer_dtype(series):
         return series.astype(str).astype(object)
-    text = series.astype(object).where(series.notna(), None)
-    text = text.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-    return text.where(text != "", None)
+    return map_distinct(series, lambda v: str(v).strip() or None)
+
+
+def map_distinct(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` to each distinct non-null value and spread the results back (None for null)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    done = np.empty(len(uniques) + 1, dtype=object)
+    done[:-1] = [func(u) for u in uniques]
+    done[-1] = None
+    return pd.Series(done[codes], index=series.index, dtype=object)
 
 
 # --------------------------------------------------------------------------- validation
 
 
-def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Normalise dates to YYYY-MM-DD; return (normalised, bad-mask)."""
-    present = values.notna()
-    out = pd.Series(None, index=values.index, dtype=object)
-    todo = present.copy()
+def _parse_date(value: str) -> str | None:
+    """One date as YYYY-MM-DD, or None when it is not a valid date in an accepted format."""
     for fmt in DATE_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(values[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        idx = parsed.index[ok]
-        out[idx] = parsed[ok].dt.strftime("%Y-%m-%d")
-        todo[idx] = False
-    return out, todo
+        if len(value) != (8 if fmt == "%Y%m%d" else 10):  # strptime would accept 1-digit months
+            continue
+        try:
+            return _dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Normalise dates to YYYY-MM-DD; return (normalised, bad-mask). Parsed once per distinct value."""
+    norm = map_distinct(values, _parse_date)
+    return norm, values.notna() & norm.isna()
 
 
 class _Rejects:
@@ -235,10 +248,9 @@ def validate_rows(
     n = len(frame)
     rej = _Rejects(n)
     width = CLASS_CODE_LENGTH[profile]
-    cls = frame["class_code"]
-    numeric_short = cls.notna() & cls.str.fullmatch(r"\d+").fillna(False) & (cls.str.len() < width)
-    if numeric_short.any():  # a class code stored as a number loses its leading zero
-        frame.loc[numeric_short, "class_code"] = cls[numeric_short].str.zfill(width)
+    # a class code stored as a number loses its leading zero
+    frame["class_code"] = map_distinct(
+        frame["class_code"], lambda c: c.zfill(width) if c.isdigit() and len(c) < width else c)
     cls = frame["class_code"]
     geom = frame.geometry.to_numpy()
     missing_geom = shapely.is_missing(geom) | shapely.is_empty(geom)
@@ -295,7 +307,8 @@ def import_key(class_code: pd.Series, geoms: np.ndarray) -> np.ndarray:
         extra[~pt] = np.round(size * 100).astype(np.int64).astype(np.uint64) + shapely.get_num_coordinates(geoms[~pt]).astype(np.uint64)
     xi = np.round(x * 100).astype(np.int64).astype(np.uint64)
     yi = np.round(y * 100).astype(np.int64).astype(np.uint64)
-    ci = pd.to_numeric(class_code, errors="coerce").fillna(0).astype(np.int64).to_numpy().astype(np.uint64)
+    ci = pd.to_numeric(map_distinct(class_code, lambda c: int(c) if c.isdigit() else 0), errors="coerce")
+    ci = ci.fillna(0).astype(np.int64).to_numpy().astype(np.uint64)
     with np.errstate(over="ignore"):
         h = xi * np.uint64(0x9E3779B97F4A7C15)
         h ^= yi + np.uint64(0x7F4A7C15) + (h << np.uint64(6)) + (h >> np.uint64(2))
@@ -401,7 +414,7 @@ def import_components(
     progress.set_percent(65)
 
     # defaults from the code table
-    frame["major_code"] = frame["class_code"].str.slice(0, 2)
+    frame["major_code"] = map_distinct(frame["class_code"], lambda c: c[:2])
     name_of = {c: k.name for c, k in classes.items()}
     dept_of = {c: k.department for c, k in classes.items()}
     frame["obj_name"] = frame["obj_name"].fillna(frame["class_code"].map(name_of))

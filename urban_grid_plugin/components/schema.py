@@ -105,10 +105,46 @@ def now_iso() -> str:
 
 
 def connect(project_path: str | os.PathLike) -> sqlite3.Connection:
-    """A plain SQLite connection to the project (attribute tables only, never geometry writes)."""
+    """A plain SQLite connection to the project for attribute updates and deletions.
+
+    GeoPackage R-tree triggers name ``ST_IsEmpty``/``ST_MinX``… (functions GDAL
+    provides); SQLite compiles every trigger of a table on UPDATE, so they must
+    exist even when they do not fire. They are registered here, implemented over
+    the GeoPackage geometry blob.
+    """
     con = sqlite3.connect(os.fspath(project_path), timeout=60)
     con.execute("PRAGMA foreign_keys=OFF")
+    con.create_function("ST_IsEmpty", 1, _st_is_empty, deterministic=True)
+    for name, i in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        con.create_function(name, 1, lambda blob, i=i: _st_bound(blob, i), deterministic=True)
     return con
+
+
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _gpkg_geometry(blob: bytes | None):
+    """A shapely geometry from a GeoPackage geometry blob (None for NULL or empty)."""
+    import shapely
+
+    if blob is None or len(blob) < 8 or blob[:2] != b"GP":
+        return None
+    flags = blob[3]
+    if (flags >> 4) & 1:
+        return None
+    return shapely.from_wkb(bytes(blob[8 + _ENVELOPE_BYTES.get((flags >> 1) & 7, 0):]))
+
+
+def _st_is_empty(blob: bytes | None) -> int | None:
+    if blob is None:
+        return None
+    geom = _gpkg_geometry(blob)
+    return int(geom is None or geom.is_empty)
+
+
+def _st_bound(blob: bytes | None, i: int) -> float | None:
+    geom = _gpkg_geometry(blob)
+    return None if geom is None or geom.is_empty else float(geom.bounds[i])
 
 
 def ensure_attribute_tables(con: sqlite3.Connection) -> None:

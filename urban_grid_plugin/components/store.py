@@ -319,3 +319,52 @@ def history(project_path: str | os.PathLike, obj_id: str) -> pd.DataFrame:
     if not rows:
         raise InputError(f"no component with ID {obj_id}", source=os.fspath(project_path), field="obj_id")
     return pd.DataFrame(rows)
+
+
+def reassign(
+    project_path: str | os.PathLike,
+    *,
+    date: str | None = None,
+    reason: str = "grid re-assignment (单元网格调整)",
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Re-assign every stored component to the current active grid cells.
+
+    Run after the grid changes. Components whose cell changed get the new
+    ``grid_code``, ``street_code`` and ``community_code`` and a history entry;
+    components now outside every cell keep their old codes and are counted as
+    ``outside`` (they need attention, not silent loss). Geometry is not touched.
+    """
+    from .assign import assign_geometries
+    from .importer import cell_index
+
+    progress = ensure_progress(progress)
+    date = date or _dt.date.today().isoformat()
+    _check_date(date)
+    comps = read_components(project_path)
+    if comps is None or not len(comps):
+        return {"checked": 0, "changed": 0, "outside": 0}
+    index, cells = cell_index(os.fspath(project_path))
+    cell = assign_geometries(index, comps.geometry.to_numpy(), progress.sub(0, 70))
+    found = cell >= 0
+    new_grid = np.where(found, cells["code"].to_numpy(object)[np.maximum(cell, 0)], None)
+    changed = found & (new_grid != comps["grid_code"].to_numpy(object))
+    result = {"checked": len(comps), "changed": int(changed.sum()), "outside": int((~found).sum())}
+    if not changed.any():
+        return result
+    old = comps[changed].reset_index(drop=True)
+    hist = _history_rows(old, date, reason)
+    rows = [cells[src].to_numpy(object)[cell[changed]] for src in ("code", "street_code", "community_code")]
+    updates = list(zip(*rows, [date] * len(old), old["fid"].astype(int).tolist(), strict=True))
+    with connect(project_path) as con:
+        ensure_attribute_tables(con)
+        for kind, layer in LAYERS.items():
+            mask = (old["layer"] == kind).to_numpy()
+            if mask.any():
+                con.executemany(
+                    f'UPDATE "{layer}" SET grid_code=?, street_code=?, community_code=?, change_date=? WHERE fid=?',
+                    [u for u, m in zip(updates, mask, strict=True) if m],
+                )
+        hist.to_sql(HISTORY, con, if_exists="append", index=False)
+    progress.set_percent(100)
+    return result
