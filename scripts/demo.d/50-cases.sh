@@ -60,7 +60,7 @@ C2=$(new 张伟 inspector "$DIRTY" "$X1" "$Y1" "$(day 16 09:20)" --description "
 C3=$(new 李娜 inspector "$PARKING" "$X2" "$Y2" "$(day 16 09:40)" --description "机动车占用人行道")
 C4=$(new 李娜 inspector "$DIRTY" "$X3" "$Y3" "$(day 16 10:00)" --description "道路油污")
 C5=$(new 王强 inspector "$NOISE" "$X4" "$Y4" "$(day 16 10:20)" --description "夜间施工扰民")
-C6=$(new 赵敏 call_taker "$GARBAGE" "$X5" "$Y5" "$(day 16 10:40)" --source hotline --description "12345 热线: 小区门口垃圾堆积")
+C6=$(new 赵敏 call_taker "$GARBAGE" "$X0" "$Y0" "$(day 16 10:40)" --source hotline --description "12345 热线: 小区门口垃圾堆积")
 C7=$(new 王强 inspector "$ADS" "$X6" "$Y6" "$(day 16 11:00)" --description "小广告 (重复上报)")
 
 echo "-- C1: on-time loop to 结案"
@@ -108,7 +108,7 @@ go "$C5" dispatch dispatcher 刘洋 "$(day 16 11:00)"
 go "$C5" accept department 住建局 "$(day 16 14:00)"
 go "$C5" suspend dispatcher 刘洋 "$(day 17 09:00)" --note "工程未完工, 挂账跟踪"
 
-echo "-- C6: hotline report → 核实 → 立案 → dispatched, not handled (will be overdue)"
+echo "-- C6: hotline report in 张伟's cell (a 漏报 for him) → 核实 → 立案 → dispatched, not handled (will be overdue)"
 go "$C6" send_confirm call_taker 赵敏 "$(day 16 11:00)" --assignee 张伟
 go "$C6" confirm inspector 张伟 "$(day 16 13:50)"
 go "$C6" file shift_leader 陈静 "$(day 16 14:10)"
