@@ -55,6 +55,9 @@ def scene(tmp_path_factory):
     return {"folder": folder, "project": project, "pair": pair, "lists": lists}
 
 
+status_list = {"permitted": "permits", "known": "known", "rebuilt": "demolished"}
+
+
 def candidates(project) -> gpd.GeoDataFrame:
     return pyogrio.read_dataframe(project, layer="change_candidate")
 
@@ -86,11 +89,12 @@ def test_run_writes_candidates_lists_grid_and_chips(scene):
     assert frame["grid_code"].str.fullmatch(r"110101001001\d{3}").all()
     assert (frame["street_code"] == "110101001").all()
     counts = summary["lists"]
-    assert counts["permitted"] == 1 and counts["known"] == 1 and counts["rebuilt"] == 1, counts
-    assert counts["new"] == len(frame) - 3
+    assert counts["permitted"] >= 1 and counts["known"] >= 1 and counts["rebuilt"] >= 1, counts
+    assert counts["new"] == len(frame) - counts["permitted"] - counts["known"] - counts["rebuilt"] >= 4
     for status, building in zip(("permitted", "known", "rebuilt"), scene["pair"]["buildings"][1:4], strict=True):
         hit = frame[frame.intersects(building)]
-        assert (hit["list_status"] == status).all() and len(hit) == 1
+        assert len(hit) >= 1 and (hit["list_status"] == status).all(), (status, hit["list_status"].tolist())
+        assert hit["list_ref"].str.contains(f"{status_list[status]}-1").all()
     for column in ("chip_before", "chip_after"):
         for path in frame[column]:
             assert Path(path).is_file() and Path(path).read_bytes()[:4] == b"\x89PNG"

@@ -90,14 +90,17 @@ class DetectionResult:
     params: dict
 
 
-def _sample(ds, bands, windows: int = 6, size: int = 128) -> tuple[np.ndarray, np.ndarray]:
-    """A mosaic of ``windows``² evenly spread full-resolution windows, and validity.
+def _sample(ds, bands, factor: int, windows: int = 6, size: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """A mosaic of ``windows``² evenly spread windows at the feature resolution, and validity.
+
+    The statistics must come from the same grid the tiles are processed on, or the
+    multi-scale features (MBI, smoothing) would be standardised with the wrong spread.
 
     Reading a few hundred blocks instead of a decimated whole raster keeps the
     statistics pass cheap on a 20,000² raster without overviews, while the windows
     still cover the whole scene.
     """
-    side, factor = size, 1
+    side = size * factor
     # Never more windows than fit side by side, so small rasters are read once, whole.
     nx, ny = min(windows, math.ceil(ds.width / side)), min(windows, math.ceil(ds.height / side))
     cols = np.unique(np.linspace(0, max(0, ds.width - side), nx).astype(int))
@@ -277,8 +280,8 @@ def _detect_changes(
         width, height = math.ceil(db.width / factor), math.ceil(db.height / factor)
         transform = db.transform @ Affine.scale(db.width / width, db.height / height)
         bands_b, bands_a = color_bands(db)[:3], color_bands(da)[:3]
-        sample_b, valid_b = _sample(db, bands_b)
-        sample_a, valid_a = _sample(da, bands_a)
+        sample_b, valid_b = _sample(db, bands_b, factor)
+        sample_a, valid_a = _sample(da, bands_a, factor)
         both = valid_b & valid_a
         if not both.any():
             raise InputError("the epochs share no valid pixel (all nodata)", source=f"{before} / {after}")
