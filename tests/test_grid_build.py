@@ -116,3 +116,17 @@ def test_shapefile_and_geojson_in_wgs84_are_reprojected_and_told(tmp_path, distr
     original = gpd.read_file(path, layer=layer)
     assert abs(communities.area.sum() - original.area.sum()) < 1.0
     assert store.read_active_cells(project).crs.to_epsg() == 4547
+
+
+@pytest.mark.parametrize("mode", ["lattice", "barrier"])
+def test_cells_share_vertices_across_community_boundaries(tmp_path, district, mode):
+    """One clean coverage: every edge is shared by two cells or lies on the district outline."""
+    from urban_grid_plugin.grid.check import _unmatched_edges
+
+    project, _ = _build(tmp_path, district, mode)
+    cells = store.read_active_cells(project)
+    outline = shapely.boundary(shapely.union_all(store.read_table(project, store.COMMUNITY).geometry.values))
+    _, start, end = _unmatched_edges(np.asarray(cells.geometry.values, dtype=object))
+    assert len(start) > 0
+    for points in (start, end, (start + end) / 2):
+        assert shapely.dwithin(outline, shapely.points(points), 1e-4).all()

@@ -24,6 +24,7 @@ from .hierarchy import dissolve_streets, load_barriers, load_communities
 from .history import _event, check_date, max_sequence, regrid_community
 from .lattice import lattice_cells, merge_small, node_coverage
 from .numbering import row_height_for
+from .topology import match_boundary_vertices
 
 MODES = ("lattice", "barrier")
 # Lattice pieces below this share of a full cell are merged into a neighbour.
@@ -75,6 +76,17 @@ def generate_cells(community: shapely.Geometry, *, mode: str, target_area: float
     else:
         raise InputError(f"unknown grid mode {mode!r}; use one of {', '.join(MODES)}", field="mode")
     return node_coverage(cells)
+
+
+def _share_boundary_vertices(generated: list[np.ndarray], communities: gpd.GeoDataFrame) -> list[np.ndarray]:
+    """Insert each side's boundary vertices into the other side's cells (see :mod:`.topology`)."""
+    counts = [len(c) for c in generated]
+    if sum(counts) == 0:
+        return generated
+    owner = np.repeat(np.arange(len(generated)), counts)
+    boundaries = shapely.boundary(np.asarray(communities.geometry.values, dtype=object))
+    cells = match_boundary_vertices(np.concatenate(generated), owner, boundaries)
+    return np.split(cells, np.cumsum(counts)[:-1])
 
 
 def _validate_parameters(mode: str, target_area: float, tolerance: float, cell_size: float | None) -> None:
@@ -134,6 +146,7 @@ def build_grid(
         generated.append(generate_cells(community.geometry, mode=mode, target_area=target_area,
                                         tolerance=tolerance, cell_size=cell_size, barriers=barriers,
                                         barrier_tree=tree))
+    generated = _share_boundary_vertices(generated, communities)
     for (_, community), cells in zip(communities.iterrows(), generated, strict=True):
         code = community["community_code"]
         rows, new_events = regrid_community(by_community.pop(code, None), community, cells,

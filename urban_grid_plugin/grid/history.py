@@ -24,9 +24,8 @@ from .codes import COMMUNITY_CODE_LEN, MAX_SEQUENCE, make_grid_code
 from .numbering import reading_order
 from .store import CELL_COLUMNS, HISTORY_COLUMNS
 
-# Geometry is compared after snapping to this grid (m), so re-reading a cell from
-# the GeoPackage or recomputing it in another run does not count as a change.
-SAME_GEOMETRY_GRID = 0.001
+# A cell whose outline moved by less than this area (m²) in total is unchanged.
+SAME_GEOMETRY_AREA = 0.01
 
 
 def today() -> str:
@@ -58,9 +57,25 @@ def history_rows(codes, community_codes, action: str, date: str, reason: str, de
     }, columns=HISTORY_COLUMNS)
 
 
-def _shape_key(geoms: np.ndarray) -> list[bytes]:
-    snapped = shapely.normalize(shapely.set_precision(geoms, SAME_GEOMETRY_GRID))
-    return list(shapely.to_wkb(snapped))
+def _match_unchanged(new_cells: np.ndarray, old_cells: np.ndarray, old_index: list[int]) -> dict[int, int]:
+    """Pairs (new cell → old row) whose geometry is the same on the ground.
+
+    Compared by area of the symmetric difference, not by vertices: a neighbour
+    community's re-grid may add shared vertices to an otherwise unchanged cell.
+    """
+    tree = shapely.STRtree(old_cells)
+    new_i, old_i = tree.query(shapely.point_on_surface(new_cells), predicate="within")
+    if not len(new_i):
+        return {}
+    diff = shapely.area(shapely.symmetric_difference(new_cells[new_i], old_cells[old_i]))
+    same = diff < SAME_GEOMETRY_AREA
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for n, o in zip(new_i[same].tolist(), old_i[same].tolist(), strict=True):
+        if n not in matched and o not in used:
+            matched[n] = old_index[o]
+            used.add(o)
+    return matched
 
 
 def max_sequence(cells: pd.DataFrame) -> dict[str, int]:
@@ -97,14 +112,9 @@ def regrid_community(
     if existing is not None and len(existing):
         old_rows = existing[CELL_COLUMNS + ["geometry"]].to_dict("records")
         active = [j for j, r in enumerate(old_rows) if pd.isna(r["term_date"])]
-        keys = dict(zip(_shape_key(np.asarray([old_rows[j]["geometry"] for j in active], dtype=object)),
-                        active, strict=True)) if active else {}
-        used: set[int] = set()
-        for i, key in enumerate(_shape_key(new_cells)):
-            j = keys.get(key)
-            if j is not None and j not in used:
-                kept_index[i] = j
-                used.add(j)
+        if active:
+            kept_index = _match_unchanged(new_cells, np.asarray([old_rows[j]["geometry"] for j in active],
+                                                                dtype=object), active)
     order = reading_order(new_cells, row_height, top=community.geometry.bounds[3])
     fresh = [i for i in order if i not in kept_index]
     if last_sequence + len(fresh) > MAX_SEQUENCE:
@@ -129,7 +139,9 @@ def regrid_community(
         add(row)
     for i in order:
         if i in kept_index:
-            row = old_rows[kept_index[i]]
+            # Same cell on the ground; the new outline may carry vertices shared with a
+            # re-gridded neighbour, so it replaces the stored one.
+            row = {**old_rows[kept_index[i]], "geometry": new_cells[i], "area_m2": float(new_cells[i].area)}
             add(row)
             events.append(_event(row["code"], code, "kept", date, reason, "unchanged by re-grid"))
         else:
