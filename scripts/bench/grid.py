@@ -97,7 +97,7 @@ def coverage_is_valid_time(cells: np.ndarray) -> tuple[float, bool, str]:
         return time.perf_counter() - start, valid, f"in-process GEOS {shapely.geos_version_string}"
     python = os.path.join(WHEEL_VENV, "bin", "python")
     if not os.path.exists(python):
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", WHEEL_VENV], check=True)
+        # Any python3 will do: the wheel bundles its own GEOS.
         subprocess.run(["python3", "-m", "venv", WHEEL_VENV], check=True)
         subprocess.run([os.path.join(WHEEL_VENV, "bin", "pip"), "install", "-q", "shapely", "numpy<2"], check=True)
     with tempfile.NamedTemporaryFile(suffix=".npy", delete=False) as handle:
