@@ -279,22 +279,17 @@
         <translation>正在与服务器同步</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/dock.py" line="412"/>
-        <source>Sync finished</source>
-        <translation>同步完成</translation>
-    </message>
-    <message>
-        <location filename="../urban_grid_plugin/gui/dock.py" line="428"/>
+        <location filename="../urban_grid_plugin/gui/dock.py" line="430"/>
         <source>Opening the review</source>
         <translation>打开图斑核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/dock.py" line="437"/>
+        <location filename="../urban_grid_plugin/gui/dock.py" line="439"/>
         <source>{what} is not installed in this version yet.</source>
         <translation>本版本尚未安装“{what}”功能。</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/dock.py" line="507"/>
+        <location filename="../urban_grid_plugin/gui/dock.py" line="512"/>
         <source>last {at} ({step}); {outbox} unsent; {conflicts} conflicts</source>
         <translation>上次 {at}（{step}）；待上传 {outbox} 批；冲突 {conflicts} 条</translation>
     </message>
@@ -827,6 +822,11 @@
         <location filename="../urban_grid_plugin/gui/review.py" line="484"/>
         <source>New</source>
         <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/dock.py" line="412"/>
+        <source>Sync finished: {summary}</source>
+        <translation>同步完成：{summary}</translation>
     </message>
 </context>
 </TS>

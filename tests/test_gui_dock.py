@@ -125,3 +125,41 @@ def test_new_project_from_the_dock(dock, tmp_path):
     assert dock.status_labels["profile"].text().startswith("2013")
     assert dock.status_labels["cells"].text() == "—"  # no grid yet, not an error
     assert not dock.buttons["review"].isEnabled()
+
+
+@pytest.mark.postgis
+def test_dock_syncs_with_a_real_server(dock, sample, pg_dsn):
+    import re
+    import uuid
+
+    import psycopg
+    from urban_grid.urban_grid_plugin.gui.tasks import wait_for
+    from urban_grid.urban_grid_plugin.sync import server
+
+    dbname = f"ug_gui_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_dsn, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {dbname}")
+    dsn = re.sub(r"dbname=\S+", f"dbname={dbname}", pg_dsn)
+    try:
+        with psycopg.connect(dsn, autocommit=True) as con:
+            con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        server.server_init(dsn)
+        role = dbname + "_staff"
+        server.grant(dsn, role=role, districts=["320508"])
+        dock.set_project(sample)
+        assert dock.status_labels["sync"].text() == "never synced"
+        # What a user types: a connection without password, as their own role.
+        dock.server_edit.setText(re.sub(r"user=\S+", f"user={role}", dsn))
+        task = dock.run_sync()
+        assert wait_for(task, 120)
+        assert task.error is None, task.details
+        assert task.result.pushed.get("ug_case") == 20, task.result.summary()
+        assert task.result.rejected == 0, task.result.summary()
+        label = dock.status_labels["sync"].text()
+        assert label.startswith("last ") and "0 conflicts" in label
+        with psycopg.connect(dsn) as con:
+            assert con.execute("SELECT count(*) FROM urbangrid.ug_case").fetchone()[0] == 20
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as con:
+            con.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+            con.execute(f"DROP ROLE IF EXISTS {dbname}_staff")

@@ -409,8 +409,10 @@ class UrbanGridDock(QgsDockWidget):
             if self.message_bar is not None:
                 self.message_bar.pushWarning("UrbanGrid", tr("Enter the server (pg_service name) first."))
             return None
-        return self.run_task(tr("Syncing with the server"), function, self.project_path, server,
-                             success_message=tr("Sync finished"))
+        return self.run_task(
+            tr("Syncing with the server"), function, self.project_path, server,
+            success_message=lambda r: tr("Sync finished: {summary}").format(
+                summary=r.summary() if hasattr(r, "summary") else r))
 
     def open_review(self):
         """Open the candidate review window."""
@@ -449,19 +451,22 @@ def _user() -> str:
 
 
 def sync_function():
-    """The sync entry ``f(project, server, progress=...)`` if the sync capability is installed."""
-    import importlib
+    """``f(project, server, progress=...)`` running one sync, or None when sync is missing.
 
-    for module, name in ((".sync.client", "sync"), (".sync.client", "sync_project"),
-                         (".sync", "sync"), (".sync.laptop", "sync")):
-        try:
-            mod = importlib.import_module(module, __package__.rsplit(".", 1)[0])
-        except ImportError:
-            continue
-        function = getattr(mod, name, None)
-        if callable(function):
-            return function
-    return None
+    ``server`` is a pg_service name, or a libpq connection string without password
+    (credentials stay in pg_service.conf / .pgpass / QGIS's auth manager).
+    """
+    try:
+        from ..sync import protocol
+    except ImportError:
+        return None
+
+    def run(project: str, server: str, progress=None):
+        is_dsn = "=" in server or server.startswith(("postgres://", "postgresql://"))
+        return protocol.sync(project, server if is_dsn else None,
+                             service=None if is_dsn else server, progress=progress)
+
+    return run
 
 
 def project_status(project_path: str) -> dict:
