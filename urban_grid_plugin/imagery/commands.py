@@ -39,6 +39,12 @@ def register(subparsers) -> None:
     top = subparsers.add_parser("imagery", help="影像: epochs and new-construction candidates (新增违建)")
     sub = top.add_subparsers(dest="imagery_command", metavar="ACTION", required=True)
 
+    p = sub.add_parser("demo-data", help="write a synthetic satellite/drone pair with new buildings")
+    p.add_argument("out_dir")
+    p.add_argument("--project", help="centre the scene on this project's grid and use its CRS")
+    p.add_argument("--buildings", type=int, default=30)
+    p.set_defaults(func=_demo_data)
+
     p = sub.add_parser("register", help="register an imagery epoch (影像时相) in the project")
     p.add_argument("project")
     p.add_argument("raster")
@@ -108,6 +114,19 @@ def register(subparsers) -> None:
     _detector_args(p)
     _lists_args(p)
     p.set_defaults(func=_run)
+
+
+def _demo_data(args, progress) -> int:
+    from .synthetic import demo_data
+
+    out = demo_data(args.out_dir, args.project, buildings=args.buildings)
+    b = out["bounds"]
+    print(f"synthetic epochs over {b[2] - b[0]:.0f} m × {b[3] - b[1]:.0f} m at ({b[0]:.0f}, {b[1]:.0f}), "
+          f"{out['buildings']} new buildings:")
+    print(f"  {out['satellite']} (satellite 0.5 m, shifted and recoloured)")
+    print(f"  {out['drone']} (drone 0.25 m)")
+    print(f"  lists: {out['permits']}, {out['known']}, {out['demolished']}")
+    return 0
 
 
 def _register(args, progress) -> int:
@@ -235,7 +254,8 @@ def _run(args, progress) -> int:
         return 0
     print(f"{summary['epoch_before']} → {summary['epoch_after']} at {summary['resolution_m']:g} m: "
           f"co-registration shift {summary['shift_m'][0]:.2f} m E, {summary['shift_m'][1]:.2f} m N")
-    print(f"{summary['candidates']} change candidates (图斑), {summary['area_m2']:.0f} m² in total")
+    print(f"{summary['candidates']} change candidates (图斑), {summary['area_m2']:.0f} m² in total, "
+          f"in {summary['grid_cells']} unit grid cells (单元网格)")
     _print_lists(summary["lists"])
     if summary["chips_dir"]:
         print(f"evidence chips: {summary['chips_dir']}")

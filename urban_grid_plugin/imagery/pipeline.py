@@ -112,4 +112,5 @@ def run_pipeline(
         "changed_area_m2": round(detection.changed_area_m2, 1), "candidates": written,
         "lists": summary(candidates), "change_raster": change, "chips_dir": chips_dir if chips else None,
         "area_m2": round(float(candidates["area_m2"].sum()) if len(candidates) else 0.0, 1),
+        "grid_cells": int(candidates["grid_code"].dropna().nunique()) if len(candidates) else 0,
     }

@@ -175,3 +175,50 @@ def write_large_pair(out_dir: str | os.PathLike, size: int, *, seed: int = 7, bl
             discard(tmp)
         paths.append(path)
     return paths[0], paths[1]
+
+
+def demo_data(out_dir: str | os.PathLike, project_path: str | os.PathLike | None = None, *,
+              size_m: tuple[float, float] = (600.0, 400.0), buildings: int = 30, seed: int = 11) -> dict:
+    """A satellite/drone epoch pair with new buildings over the project's district, plus lists.
+
+    The scene is ``size_m`` metres centred on the district's grid (or at a fixed
+    place in EPSG:4547 without a grid). The earlier epoch is a 0.5 m "satellite"
+    image, mis-registered by (0.2, -0.15) m and recoloured; the later one a 0.25 m
+    "drone" orthophoto. Three small list layers mark one new building as permitted
+    (规划许可), one as a known violation (存量违建) and one as rebuilt on a demolished
+    site (已拆违建).
+    """
+    import geopandas as gpd
+
+    centre = (500300.0, 3400200.0)
+    crs = "EPSG:4547"
+    if project_path is not None:
+        from ..project import project_crs
+        from .polygons import read_cells
+
+        crs = project_crs(project_path).to_string()
+        cells = read_cells(project_path)
+        if cells is not None and len(cells):
+            minx, miny, maxx, maxy = cells.total_bounds
+            centre = ((minx + maxx) / 2, (miny + maxy) / 2)
+    w, h = size_m
+    left, bottom = round(centre[0] - w / 2), round(centre[1] - h / 2)
+    bounds = (left, bottom, left + w, bottom + h)
+    out_dir = os.fspath(out_dir)
+    scene = make_pair(os.path.join(out_dir, "_scene"), bounds=bounds, crs=crs, resolution=0.25,
+                      buildings=buildings, seed=seed)
+    satellite = degrade(scene["before"], os.path.join(out_dir, "satellite_2025.tif"), resolution=0.5,
+                        shift_m=(0.2, -0.15), gain=0.9, offset=8.0, gamma=1.1, seed=seed)
+    drone = os.path.join(out_dir, "drone_2026.tif")
+    os.replace(scene["after"], drone)
+    os.unlink(scene["before"])
+    os.rmdir(os.path.join(out_dir, "_scene"))
+    lists = {}
+    for i, (name, label) in enumerate((("permits", "许可"), ("known", "存量"), ("demolished", "已拆"))):
+        path = os.path.join(out_dir, f"{name}.gpkg")
+        frame = gpd.GeoDataFrame({"id": [f"{label}-{i + 1:03d}"]}, geometry=[scene["buildings"][i].buffer(1.5)],
+                                 crs=crs)
+        frame.to_file(path, driver="GPKG")
+        lists[name] = path
+    return {"satellite": satellite, "drone": drone, "bounds": bounds, "buildings": len(scene["buildings"]),
+            **lists}
