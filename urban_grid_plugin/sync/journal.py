@@ -271,26 +271,31 @@ def same(table: SyncTable, column: str, a: object, b: object) -> bool:
     return a == b
 
 
-def _enc(value: object) -> object:
+def _json_default(value: object) -> object:
+    """JSON encoder hook: bytes (geometry, photos) as base64."""
     if isinstance(value, bytes | bytearray | memoryview):
         return {"$b": base64.b64encode(bytes(value)).decode("ascii")}
-    return value
+    raise TypeError(f"cannot store {type(value).__name__} in the sync journal")
 
 
-def _dec(value: object) -> object:
-    if isinstance(value, dict):
-        return base64.b64decode(value["$b"])
-    return value
+def _json_hook(obj: dict) -> object:
+    """JSON decoder hook: inverse of :func:`_json_default`."""
+    return base64.b64decode(obj["$b"]) if len(obj) == 1 and "$b" in obj else obj
 
 
-def encode_rows(rows: list) -> list:
-    """JSON-safe rows (bytes as base64)."""
-    return [None if r is None else [_enc(v) for v in r] for r in rows]
+def dumps(payload: dict) -> str:
+    """Serialise a batch payload (values may be bytes)."""
+    return json.dumps(payload, separators=(",", ":"), default=_json_default, ensure_ascii=False)
+
+
+def loads(text: str | bytes) -> dict:
+    """Inverse of :func:`dumps`."""
+    return json.loads(text, object_hook=_json_hook)
 
 
 def decode_row(row: list | None) -> list | None:
-    """Inverse of :func:`encode_rows` for one row."""
-    return None if row is None else [_dec(v) for v in row]
+    """A payload row as Python values (already decoded by :func:`loads`; copied)."""
+    return None if row is None else list(row)
 
 
 # --- change capture ----------------------------------------------------------------------
@@ -342,7 +347,7 @@ def pending_batch(con: sqlite3.Connection) -> tuple[str, dict] | None:
     """The frozen batch not yet acknowledged by the server, if any."""
     row = con.execute(f"SELECT batch_id, payload FROM {OUTBOX} ORDER BY created_at LIMIT 1"
                       ).fetchone()
-    return (row[0], json.loads(row[1])) if row else None
+    return (row[0], loads(row[1])) if row else None
 
 
 def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str, dict] | None:
@@ -364,15 +369,14 @@ def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str,
             total += len(changes)
             payload["tables"][table.name] = {
                 "columns": list(table.columns),
-                "rows": [[c.op, c.key, c.mask, encode_rows([c.mine])[0],
-                          encode_rows([c.base])[0]] for c in changes],
+                "rows": [[c.op, c.key, c.mask, c.mine, c.base] for c in changes],
             }
         if not total:
             return None
         batch_id = str(uuid.uuid4())
         con.execute(f"INSERT INTO {OUTBOX}(batch_id, created_at, payload) VALUES (?, ?, ?)",
                     (batch_id, dt.datetime.now(dt.UTC).isoformat(),
-                     json.dumps(payload, separators=(",", ":"))))
+                     dumps(payload)))
         log(con, "journal", f"batch {batch_id}: {total} changed rows frozen")
     return batch_id, payload
 
@@ -419,7 +423,8 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         if deleted:
             if mine is None:
                 del_base.append(key)
-            elif ref is not None and all(same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)):
+            elif ref is not None and (mine == ref or all(
+                    same(table, c, mine[i], ref[i]) for i, c in enumerate(cols))):
                 del_local.append(key)
                 del_base.append(key)
             else:
@@ -441,9 +446,14 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
             if refs is not None:
                 put_base.append(server + [rev])
             continue  # a local row the base does not know yet: it is pushed as an insert
-        edited = [not same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)]
-        merged = [mine[i] if edited[i] else server[i] for i in range(n)]
-        if any(not same(table, c, merged[i], mine[i]) for i, c in enumerate(cols)):
+        if mine == ref:  # fast path: no local edit since the reference
+            edited = [False] * n
+            merged = server
+        else:
+            edited = [not same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)]
+            merged = [mine[i] if edited[i] else server[i] for i in range(n)]
+        if merged != mine and any(not same(table, c, merged[i], mine[i])
+                                  for i, c in enumerate(cols)):
             put_local.append(merged)
         if refs is None and old is not None and any(edited):
             put_base.append([old[i] if edited[i] else server[i] for i in range(n)] + [rev])

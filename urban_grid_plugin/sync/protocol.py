@@ -44,7 +44,7 @@ from .journal import MERGE_MAX, SyncTable
 #: Points where a sync can be cut (see ``fault``), in order.
 STEPS = ("connected", "migrated", "journal_written", "server_applied", "server_committed",
          "acked", "pull_page", "pulled")
-SYNC_LOCK = 7423101  # same key as urbangrid.sync_stamp(): one writer at a time
+SYNC_LOCK = 7423101  # same key as the sync_stamp triggers: one writer at a time
 PAGE = 5000
 CONFLICT_TABLE = "sync_conflict"
 
@@ -185,7 +185,7 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
         "geometry" if c == table.geometry else table.pg_type(c)))
         for p in ("m_", "b_") for c in cols]
     pg.execute(sql.SQL("CREATE TEMP TABLE {} (ord integer, op text, k text PRIMARY KEY, "
-                       "mask bigint, state text, reject text, {}) ON COMMIT DROP")
+                       "mask bigint, state text NOT NULL DEFAULT 'absent', reject text, {}) ON COMMIT DROP")
                .format(stage, sql.SQL(", ").join(stage_cols)))
     copy_cols = [sql.Identifier(x) for x in ("ord", "op", "k", "mask")] + \
         [sql.Identifier(p + c) for p in ("m_", "b_") for c in cols]
@@ -219,9 +219,8 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
                            " WHERE op <> 'delete' AND NOT EXISTS (SELECT 1 FROM urbangrid.ug_case c"
                            " WHERE c.case_id = s.m_case_id)").format(stage))
     # 2. where is each row on the server (as this user sees it)?
-    pg.execute(sql.SQL("UPDATE {} s SET state = coalesce((SELECT CASE WHEN t.sync_deleted THEN 'tomb'"
-                       " ELSE 'live' END FROM {} t WHERE t.{} = s.k), 'absent')")
-               .format(stage, tname, key))
+    pg.execute(sql.SQL("UPDATE {} s SET state = CASE WHEN t.sync_deleted THEN 'tomb' ELSE 'live'"
+                       " END FROM {} t WHERE t.{} = s.k").format(stage, tname, key))
     counts: dict[str, int] = {}
     # 3. new rows
     cur = pg.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s WHERE s.reject IS NULL AND "
@@ -239,22 +238,24 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
                             " base_value, server_value, laptop_value, server_by, server_rev, laptop_id")
     # 4. same-field conflicts on live rows: server changed the field since the laptop's
     #    base, to something else than the laptop's value
-    values = []
+    values, hits = [], []
     for i, c in enumerate(cols):
         if i == 0 or c in MERGE_MAX:
             continue
         hit = sql.SQL("{} AND {} IS DISTINCT FROM {} AND {} IS DISTINCT FROM {}").format(
             bit(i), t(c), base[c], t(c), mine[c])
+        hits.append(sql.SQL("({})").format(hit))
         values.append(sql.SQL("({}, ({})::text, ({})::text, ({})::text, {})").format(
             sql.Literal(c), base[c], t(c), mine[c], hit))
     live_edit = sql.SQL("s.reject IS NULL AND s.state = 'live' AND s.op <> 'delete'")
     if values:
         cur = pg.execute(sql.SQL(
             "INSERT INTO urbangrid.sync_conflict ({}) SELECT %s, %s, s.k, {}, {}, 'field', v.f, v.b,"
-            " v.t, v.m, t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k CROSS JOIN LATERAL"
-            " (VALUES {}) v(f, b, t, m, hit) WHERE {} AND v.hit").format(
-            conflict_cols, street, district, stage, tname, key, sql.SQL(", ").join(values),
-            live_edit), (batch_id, table.name, laptop_id))
+            " v.t, v.m, t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k AND {} AND ({})"
+            " CROSS JOIN LATERAL (VALUES {}) v(f, b, t, m, hit) WHERE v.hit").format(
+            conflict_cols, street, district, stage, tname, key, live_edit,
+            sql.SQL(" OR ").join(hits), sql.SQL(", ").join(values)),
+            (batch_id, table.name, laptop_id))
         counts["field_conflicts"] = cur.rowcount
     # 5. apply the fields nobody else changed; bookkeeping fields take the later value
     sets, changed = [], []

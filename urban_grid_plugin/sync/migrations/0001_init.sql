@@ -69,23 +69,44 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- Stamp every write: revision, per-field versions, who and when. The advisory lock
--- serialises writers until commit, so revisions become visible in order.
-CREATE FUNCTION urbangrid.sync_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+-- serialises writers until commit, so revisions become visible in order. The
+-- trigger function is generated per table with one comparison per column (fast:
+-- no row-to-json conversion); a migration that adds columns calls
+-- urbangrid.sync_install(table) again.
+CREATE FUNCTION urbangrid.sync_install(p_table text) RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE
+  body text := '';
+  col record;
+  fn text := p_table || '_sync_stamp';
 BEGIN
-  PERFORM pg_advisory_xact_lock(7423101);
-  NEW.sync_rev := nextval('urbangrid.sync_rev_seq');
-  NEW.sync_by := current_user;
-  NEW.sync_at := now();
-  IF TG_OP = 'UPDATE' THEN
-    NEW.sync_fv := coalesce(OLD.sync_fv, '{}'::jsonb) || coalesce((
-      SELECT jsonb_object_agg(n.key, NEW.sync_rev)
-      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
-      WHERE n.key NOT LIKE 'sync\_%' AND n.value IS DISTINCT FROM o.value), '{}'::jsonb);
-  ELSE
-    NEW.sync_fv := '{}'::jsonb;  -- every field is at the row's first revision
-  END IF;
-  RETURN NEW;
-END $$;
+  FOR col IN SELECT attname FROM pg_attribute
+             WHERE attrelid = format('urbangrid.%I', p_table)::regclass AND attnum > 0
+               AND NOT attisdropped AND attname NOT LIKE 'sync\_%' ORDER BY attnum LOOP
+    body := body || format(
+      'IF NEW.%1$I IS DISTINCT FROM OLD.%1$I THEN fv := fv || jsonb_build_object(%1$L, NEW.sync_rev); END IF; ',
+      col.attname);
+  END LOOP;
+  EXECUTE format($b$CREATE OR REPLACE FUNCTION urbangrid.%I() RETURNS trigger LANGUAGE plpgsql AS $t$
+    DECLARE fv jsonb;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(7423101);
+      NEW.sync_rev := nextval('urbangrid.sync_rev_seq');
+      NEW.sync_by := current_user;
+      NEW.sync_at := now();
+      IF TG_OP = 'UPDATE' THEN
+        fv := coalesce(OLD.sync_fv, '{}'::jsonb);
+        %s
+        NEW.sync_fv := fv;
+      ELSE
+        NEW.sync_fv := '{}'::jsonb;  -- every field is at the row's first revision
+      END IF;
+      RETURN NEW;
+    END $t$$b$, fn, body);
+  EXECUTE format('ALTER FUNCTION urbangrid.%I() OWNER TO urbangrid_owner', fn);
+  EXECUTE format('DROP TRIGGER IF EXISTS sync_stamp ON urbangrid.%I', p_table);
+  EXECUTE format('CREATE TRIGGER sync_stamp BEFORE INSERT OR UPDATE ON urbangrid.%I'
+                 ' FOR EACH ROW EXECUTE FUNCTION urbangrid.%I()', p_table, fn);
+END $f$;
 
 -- DELETE keeps a tombstone so laptops learn about it and a late edit can resurrect it.
 CREATE FUNCTION urbangrid.sync_soft_delete() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -217,8 +238,7 @@ BEGIN
       ADD COLUMN sync_by name,
       ADD COLUMN sync_at timestamptz', t.name);
     EXECUTE format('CREATE INDEX %I ON urbangrid.%I (sync_rev)', t.name || '_sync_rev_idx', t.name);
-    EXECUTE format('CREATE TRIGGER sync_stamp BEFORE INSERT OR UPDATE ON urbangrid.%I
-      FOR EACH ROW EXECUTE FUNCTION urbangrid.sync_stamp()', t.name);
+    PERFORM urbangrid.sync_install(t.name);
     EXECUTE format('CREATE TRIGGER sync_soft_delete BEFORE DELETE ON urbangrid.%I
       FOR EACH ROW EXECUTE FUNCTION urbangrid.sync_soft_delete(%L)', t.name, t.key);
     EXECUTE format('ALTER TABLE urbangrid.%I ENABLE ROW LEVEL SECURITY', t.name);
@@ -255,5 +275,5 @@ ALTER TABLE urbangrid.sync_conflict OWNER TO urbangrid_owner;
 ALTER TABLE urbangrid.sync_batch OWNER TO urbangrid_owner;
 ALTER SEQUENCE urbangrid.sync_rev_seq OWNER TO urbangrid_owner;
 ALTER FUNCTION urbangrid.area_ok(text, text) OWNER TO urbangrid_owner;
-ALTER FUNCTION urbangrid.sync_stamp() OWNER TO urbangrid_owner;
+ALTER FUNCTION urbangrid.sync_install(text) OWNER TO urbangrid_owner;
 ALTER FUNCTION urbangrid.sync_soft_delete() OWNER TO urbangrid_owner;
