@@ -55,6 +55,7 @@ def test_zip_is_named_after_the_metadata_version(package):
 
 def test_zip_has_one_top_folder_that_qgis_recognises(names):
     assert names[0] == TOP
+    assert len(names) == len(set(names)), "duplicate entries"
     assert all(name.startswith(TOP) for name in names)
     # QGIS's installer takes the folder of the lexically first */metadata.txt as the plugin name.
     metadata = sorted(n for n in names if n.endswith("metadata.txt"))
@@ -156,10 +157,15 @@ def test_builder_compiles_translations_with_lrelease(tmp_path):
     repo = make_fake_plugin(tmp_path / "src")
     (repo / "i18n").mkdir()
     (repo / "i18n" / "urbangrid_zh.ts").write_text(TS_SAMPLE, encoding="utf-8")
+    (repo / "i18n" / "urbangrid_zh.qm").write_bytes(b"stale")
+    (repo / "i18n" / "update.sh").write_text("lupdate ...\n", encoding="utf-8")
     target = script.build(tmp_path / "dist", repo=repo)
     with zipfile.ZipFile(target) as zf:
+        names = zf.namelist()
         qm = zf.read("urban_grid/i18n/urbangrid_zh.qm")
-        assert "urban_grid/i18n/urbangrid_zh.ts" in zf.namelist()
+    assert names.count("urban_grid/i18n/urbangrid_zh.qm") == 1
+    assert "urban_grid/i18n/urbangrid_zh.ts" in names
+    assert "urban_grid/i18n/update.sh" not in names
     assert qm.startswith(QM_MAGIC)
     assert "城管网格工具".encode("utf-16-be") in qm
 
