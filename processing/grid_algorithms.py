@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -94,7 +92,6 @@ class BuildGrid(_GridAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.grid.build import build_grid
-        from ..urban_grid_plugin.project import create_project
 
         project = self.parameterAsFileOutput(parameters, "PROJECT", context)
         path, layer = _layer_source(self, parameters, "COMMUNITIES", context, feedback)
@@ -105,13 +102,11 @@ class BuildGrid(_GridAlgorithm):
         mode = MODES[self.parameterAsEnum(parameters, "MODE", context)]
         cell_size = self.parameterAsDouble(parameters, "CELL_SIZE", context) or None
         with processing_errors():
-            if not os.path.exists(project):
-                create_project(project)
             result = build_grid(
                 project, path, layer=layer, code_field=self.parameterAsString(parameters, "CODE_FIELD", context) or None,
                 mode=mode, target_area=self.parameterAsDouble(parameters, "TARGET_AREA", context),
                 tolerance=self.parameterAsDouble(parameters, "TOLERANCE", context), cell_size=cell_size,
-                barrier_paths=barriers, date=self.parameterAsString(parameters, "DATE", context) or None,
+                barrier_paths=barriers, create_missing=True, date=self.parameterAsString(parameters, "DATE", context) or None,
                 reason=self.parameterAsString(parameters, "REASON", context) or None,
                 progress=FeedbackProgress(feedback))
         stats = result.area_stats()

@@ -91,3 +91,21 @@ def test_qgis_opens_the_project_with_the_grid_styles(qgis_app, tmp_path):
     settings = cells.labeling().settings()
     assert settings.fieldName == "code" and settings.scaleVisibility
     del cells
+
+
+def test_rejected_build_creates_no_project(provider, tmp_path):
+    import geopandas as gpd
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    import processing
+
+    small_district(tmp_path)
+    frame = gpd.read_file(tmp_path / "district.gpkg", layer="community")
+    frame.loc[1, "community_code"] = "32050800100"
+    frame.to_file(tmp_path / "bad.gpkg")
+    layer = QgsVectorLayer(str(tmp_path / "bad.gpkg"), "bad", "ogr")
+    project = tmp_path / "new_project.gpkg"
+    with pytest.raises(QgsProcessingException, match="row 2.*community_code.*11 digits"):
+        processing.run("urbangrid:buildgrid", {"PROJECT": str(project), "COMMUNITIES": layer})
+    assert not project.exists()
+    del layer

@@ -16,8 +16,9 @@ import pandas as pd
 import shapely
 
 from ..errors import InputError
+from ..io.vector import resolve_working_crs
 from ..progress import Progress, ensure_progress
-from ..project import project_crs, read_project_meta, set_project_meta
+from ..project import create_project, project_crs, read_project_meta, set_project_meta
 from . import store
 from .barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE, barrier_cells
 from .hierarchy import dissolve_streets, load_barriers, load_communities
@@ -112,13 +113,15 @@ def build_grid(
     tolerance: float = DEFAULT_TOLERANCE,
     cell_size: float | None = None,
     barrier_paths: list[str] | None = None,
+    create_missing: bool = False,
     date: str | None = None,
     reason: str | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Generate cells for every community in ``communities_path`` and store them.
 
-    Communities already in the project are re-gridded: cells whose geometry is
+    With ``create_missing`` a project that does not exist yet is created (EPSG:4547)
+    after all input passed its checks. Communities already in the project are re-gridded: cells whose geometry is
     unchanged keep their codes, changed cells are retired and new cells get new
     codes. Communities no longer in the input have their active cells retired.
     """
@@ -126,7 +129,10 @@ def build_grid(
     _validate_parameters(mode, target_area, tolerance, cell_size)
     date = check_date(date)
     reason = reason or f"grid build ({mode})"
-    crs = project_crs(project_path)
+    missing = create_missing and not os.path.exists(project_path)
+    # A project that does not exist yet is created only once the input passed every
+    # check, so a rejected build leaves no half-made file behind.
+    crs = resolve_working_crs(None) if missing else project_crs(project_path)
     progress.info("reading communities")
     communities = load_communities(communities_path, layer=layer, code_field=code_field,
                                    name_field=name_field, target_crs=crs, progress=progress)
@@ -134,7 +140,7 @@ def build_grid(
     if mode == "barrier" and (barriers is None or not len(barriers)):
         progress.warning("no barrier lines given; communities are split by area only")
     tree = shapely.STRtree(barriers) if barriers is not None and len(barriers) else None
-    existing = store.read_cells(project_path)
+    existing = store.empty_cells(crs) if missing else store.read_cells(project_path)
     last = max_sequence(existing)
     row_height = cell_size or row_height_for(target_area)
     result = BuildResult(communities=len(communities), target_area=target_area, tolerance=tolerance)
@@ -167,13 +173,15 @@ def build_grid(
     cells = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(np.asarray(geometry, dtype=object), crs=crs), crs=crs)
     cells["area_m2"] = cells["area_m2"].astype(float)
     new_history = pd.DataFrame(events, columns=store.HISTORY_COLUMNS)
-    old_history = store.read_table(project_path, store.GRID_HISTORY)
+    old_history = None if missing else store.read_table(project_path, store.GRID_HISTORY)
     history = new_history
     if old_history is not None and len(old_history):
         history = pd.concat([old_history[store.HISTORY_COLUMNS], new_history], ignore_index=True)
     streets = dissolve_streets(communities)
     progress.check()
     progress.info("writing the project GeoPackage")
+    if missing:
+        create_project(project_path, crs=crs)
     store.write_tables(project_path, {
         store.COMMUNITY: communities[store.COMMUNITY_COLUMNS + ["geometry"]],
         store.STREET: streets,
