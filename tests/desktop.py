@@ -400,8 +400,10 @@ def qgis_process(
 
     The Debian ``qgis_process`` wrapper adds ``--noversioncheck`` (from
     /etc/default/qgis), which ``qgis_process`` rejects, so the binary is called
-    directly. ``QGIS_CUSTOM_CONFIG_PATH`` selects the profile, whose enabled
-    plugins with ``hasProcessingProvider=yes`` are loaded.
+    directly. ``QGIS_CUSTOM_CONFIG_PATH`` selects the profile (3.22 has no
+    ``--profiles-path`` here); its enabled plugins with ``hasProcessingProvider=yes``
+    are loaded, from ``profiles/default/python/plugins`` or from ``QGIS_PLUGINPATH``
+    folders. ``qgis_process.bin plugins enable urban_grid`` enables one.
     """
     cmd = [QGIS_PROCESS, *(["--json"] if json_output else []), *args]
     return subprocess.run(cmd, env=qgis_env(profiles=profiles), capture_output=True,
