@@ -67,7 +67,9 @@ def generate_cells(community: shapely.Geometry, *, mode: str, target_area: float
     if mode == "lattice":
         size = cell_size or row_height_for(target_area)
         cells = lattice_cells(community, size)
-        cells = merge_small(cells, LATTICE_SLIVER_SHARE * size * size)
+        # Lattice cells share vertices already (one global lattice; merges keep
+        # vertices), so the re-noding pass the barrier mode needs is skipped.
+        return merge_small(cells, LATTICE_SLIVER_SHARE * size * size)
     elif mode == "barrier":
         lines = np.array([], dtype=object)
         if barriers is not None and len(barriers):
