@@ -244,7 +244,7 @@
         <translation>报告已生成：{path}（共 {pages} 页）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="349"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="397"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
@@ -564,7 +564,7 @@
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="352"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="399"/>
         <source>Closure rate</source>
         <translation>结案率</translation>
     </message>
@@ -644,32 +644,32 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="388"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="438"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="360"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="369"/>
         <source>Closure rate = closed cases / all cases. Overdue = a running case past its deadline (closed, voided and suspended cases do not run).</source>
         <translation>结案率 = 结案数 / 案件总数。超期 = 在办案件超过处置时限（已结案、作废和挂账案件不计时）。</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="372"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="422"/>
         <source>Street sheet</source>
         <translation>街道分页</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="388"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="438"/>
         <source>Count</source>
         <translation>统计项</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="407"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="457"/>
         <source>This street</source>
         <translation>本街道</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="409"/>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="459"/>
         <source>Other streets</source>
         <translation>其他街道</translation>
     </message>
@@ -827,6 +827,46 @@
         <location filename="../urban_grid_plugin/gui/dock.py" line="412"/>
         <source>Sync finished: {summary}</source>
         <translation>同步完成：{summary}</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="363"/>
+        <source>Handling departments (GB/T 30428.4 indicators)</source>
+        <translation>专业部门考核指标（GB/T 30428.4）</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="367"/>
+        <source>No department indicators yet: no case has been dispatched.</source>
+        <translation>暂无专业部门指标：尚无派遣的案件。</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="397"/>
+        <source>Department</source>
+        <translation>专业部门</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="398"/>
+        <source>Due</source>
+        <translation>应处置数</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="398"/>
+        <source>On-time rate</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="399"/>
+        <source>Rework rate</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="400"/>
+        <source>Score</source>
+        <translation>综合指标值</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/report.py" line="400"/>
+        <source>Grade</source>
+        <translation>等级</translation>
     </message>
 </context>
 </TS>

@@ -98,7 +98,7 @@ def build_report(
         chart = os.path.join(tmp, "charts.png")
         render_case_charts(stats, chart)
         progress.set_percent(30)
-        summary = _summary_layout(project, layers, stats, title, chart)
+        summary = _summary_layout(project, layers, stats, title, chart, project_path)
         atlas_layout = _atlas_layout(project, layers, coverage, title)
         progress.set_percent(40)
         pages = _write_pdf(output, [summary], atlas_layout, progress.sub(40, 100))
@@ -306,7 +306,7 @@ MAP_KEYS = ("case_overdue", "case_state", "candidate_new", "permit", "known_viol
 
 
 def _summary_layout(project: QgsProject, layers: dict[str, QgsVectorLayer], stats: ProjectStats,
-                    title: str, chart_png: str) -> QgsPrintLayout:
+                    title: str, chart_png: str, project_path=None) -> QgsPrintLayout:
     """Page 1: district map and the per-street table; page 2: charts and indicators."""
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()
@@ -356,11 +356,61 @@ def _summary_layout(project: QgsProject, layers: dict[str, QgsVectorLayer], stat
         [tr("Candidates confirmed by auditors"), str(int(t.get("cand_confirmed", 0)))],
     ]
     _label(layout, _html_table([tr("Indicator"), tr("Value")], indicators, 9),
-           10, 134, 130, 66, html=True, page=1)
+           10, 134, 110, 66, html=True, page=1)
+    departments = department_indicators(project_path)
+    if departments:
+        headers, rows = departments
+        _label(layout, tr("Handling departments (GB/T 30428.4 indicators)"), 126, 131, 161, 5, 9,
+               True, page=1)
+        _label(layout, _html_table(headers, rows, 7.5), 126, 137, 161, 50, html=True, page=1)
+    else:
+        _label(layout, tr("No department indicators yet: no case has been dispatched."),
+               126, 134, 161, 8, 8, page=1)
     note = tr("Closure rate = closed cases / all cases. Overdue = a running case past its "
               "deadline (closed, voided and suspended cases do not run).")
-    _label(layout, note, 150, 134, 137, 30, 8, page=1)
+    _label(layout, note, 126, 190, 161, 12, 7, page=1)
     return layout
+
+
+def department_indicators(project_path) -> tuple[list[str], list[list[str]]] | None:
+    """专业部门 indicators over the whole case history, from the cases capability.
+
+    Returns table headers and rows, or None when the capability or the data is missing.
+    """
+    try:
+        from ..cases.indicators import compute_indicators
+        from ..cases.store import CaseStore
+    except ImportError:
+        return None
+    try:
+        store = CaseStore(project_path)
+        cases, events = store.list_cases(), store.events()
+    except Exception:  # an older project without the case tables: nothing to show
+        return None
+    if not events:
+        return None
+    start = min(e["at"] for e in events)
+    end = store.now()
+    rows = compute_indicators(cases, events, start, end, now=end).get("department", [])
+    if not rows:
+        return None
+    columns = [("专业部门", tr("Department")), ("立案数", tr("Cases")),
+               ("应处置数", tr("Due")), ("按期处置率", tr("On-time rate")),
+               ("结案率", tr("Closure rate")), ("返工率", tr("Rework rate")),
+               ("综合指标值", tr("Score")), ("等级", tr("Grade"))]
+    out = []
+    for row in rows[:8]:
+        cells = []
+        for key, _title in columns:
+            value = row.get(key)
+            if isinstance(value, float) and key.endswith("率"):
+                cells.append(f"{value:.1f}%")  # the cases capability reports percent
+            elif isinstance(value, float):
+                cells.append(f"{value:.1f}")
+            else:
+                cells.append("—" if value in (None, "") else str(value))
+        out.append(cells)
+    return [title for _key, title in columns], out
 
 
 def _atlas_layout(project: QgsProject, layers: dict[str, QgsVectorLayer],
