@@ -178,3 +178,31 @@ def test_processing_algorithm_runs(qgis_processing, plugin_package, scene, tmp_p
     finally:
         if added:
             registry.removeProvider(provider)
+
+
+def test_qgis_process_runs_the_detection(scene, tmp_path):
+    """The same algorithm from the standalone ``qgis_process.bin`` (no QGIS GUI)."""
+    import json
+    import shutil
+
+    import desktop
+
+    project = tmp_path / "qp.gpkg"
+    shutil.copy(scene["project"], project)
+    profiles = desktop.make_profile(tmp_path / "profiles")
+    result = desktop.qgis_process(profiles, "run", "urbangrid:imagery_detect", "--",
+                                  f"PROJECT={project}", "BEFORE=sat2025", "AFTER=uav2026",
+                                  f"WORK={tmp_path / 'work'}", "MIN_AREA=30", "CHIPS=false",
+                                  f"PERMITS={scene['lists']['permits']}", json_output=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    outputs = json.loads(result.stdout[result.stdout.find("{"):])["results"]
+    frame = candidates(project)
+    pending = frame[frame["review_status"] == "pending"]
+    assert outputs["CANDIDATES"] == len(pending) >= 7
+    assert (pending["area_m2"] >= 30).all()
+    assert (pending["list_status"] == "permitted").sum() >= 1
+
+    bad = desktop.qgis_process(profiles, "run", "urbangrid:imagery_detect", "--", f"PROJECT={project}",
+                               "BEFORE=sat2025", "AFTER=missing", f"WORK={tmp_path / 'w2'}")
+    assert bad.returncode != 0
+    assert "no imagery epoch 'missing'" in bad.stdout + bad.stderr
