@@ -31,6 +31,13 @@ def register(subparsers) -> None:
     _server_args(r)
     r.set_defaults(func=_run)
 
+    n = sub.add_parser("laptop-init", help="create a field laptop GeoPackage for its first sync")
+    n.add_argument("laptop", help="new laptop GeoPackage")
+    n.add_argument("--from", dest="from_project",
+                   help="copy this project's reference layers (grid, components), not its cases")
+    n.add_argument("--crs", help="CRS of a new empty laptop (default EPSG:4547)")
+    n.set_defaults(func=_laptop_init)
+
     s = sub.add_parser("status", help="laptop sync state: pending edits, cursors, conflicts")
     s.add_argument("laptop")
     s.set_defaults(func=_status)
@@ -75,6 +82,14 @@ def _run(args, progress) -> int:
     print(f"sync {args.laptop}: {report.summary()}")
     if report.conflicts_open:
         print("  list them with: urbangrid sync conflicts " + args.laptop)
+    return 0
+
+
+def _laptop_init(args, progress) -> int:
+    info = journal.init_laptop(args.laptop, from_project=args.from_project, crs=args.crs)
+    origin = f"copy of {args.from_project} without cases" if args.from_project else "empty"
+    print(f"laptop {args.laptop} created ({origin}, {info['layers']} layers); "
+          f"next: urbangrid sync run {args.laptop} --service/--dsn ... --user YOU")
     return 0
 
 

@@ -516,3 +516,52 @@ def require_tables(con: sqlite3.Connection, names: Iterable[str]) -> None:
     missing = [n for n in names if not local_columns(con, n)]
     if missing:
         raise UrbanGridError(f"laptop GeoPackage has no {', '.join(missing)} table")
+
+
+def init_laptop(path: str | os.PathLike, *, from_project: str | os.PathLike | None = None,
+                crs: str | None = None) -> dict[str, int]:
+    """Create a field laptop GeoPackage, empty of cases, ready for its first sync.
+
+    With ``from_project`` the laptop is a copy of that project (grid, components and
+    other reference layers for offline work) without its cases and sync state, so
+    the laptop downloads exactly its own area from the server.
+    """
+    from ..cases.store import ensure_case_tables
+    from ..project import create_project
+
+    path = os.fspath(path)
+    if os.path.exists(path):
+        raise InputError("laptop GeoPackage already exists; choose a new file", source=path)
+    if from_project:
+        if not os.path.exists(from_project):
+            raise InputError("project GeoPackage not found", source=os.fspath(from_project))
+        src = sqlite3.connect(os.fspath(from_project))
+        dst = sqlite3.connect(path)
+        try:
+            src.backup(dst)  # consistent copy even while the project is open elsewhere
+        finally:
+            src.close()
+            dst.close()
+        con = sqlite3.connect(path, isolation_level=None)
+        try:
+            with transaction(con):
+                names = [r[0] for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ug\\_sync\\_%'"
+                    " ESCAPE '\\'")]
+                for name in names:
+                    con.execute(f"DROP TABLE {q(name)}")
+                for name in ("ug_case_attachment", "ug_case_event", "ug_case"):
+                    if local_columns(con, name):
+                        con.execute(f"DELETE FROM {q(name)}")
+            con.execute("VACUUM")
+        finally:
+            con.close()
+    else:
+        create_project(path, crs=crs)
+    ensure_case_tables(path)
+    con = sqlite3.connect(path)
+    try:
+        layers = con.execute("SELECT count(*) FROM gpkg_contents").fetchone()[0]
+    finally:
+        con.close()
+    return {"layers": int(layers)}
