@@ -130,3 +130,26 @@ def test_a_failure_half_way_through_writing_rolls_everything_back(setup, monkeyp
                    barrier_paths=[f"{folder / 'district.gpkg'}|barrier"], date="2026-05-05")
     assert table_rows(project) == rows
     assert not [p for p in os.listdir(folder) if p.startswith(".ug-grid-")]
+
+
+def test_street_layer_names_streets_and_must_cover_every_community_street(setup, tmp_path):
+    folder, project, communities, district = setup
+    from urban_grid_plugin.grid import store
+
+    copy = tmp_path / "copy.gpkg"
+    copy.write_bytes(project.read_bytes())
+    streets = gpd.read_file(folder / "district.gpkg", layer="street")
+    streets["name"] = ["东街道", "西街道"][: len(streets)]
+    streets.to_file(tmp_path / "streets.geojson")
+    build_grid(copy, folder / "district.gpkg", layer="community", streets_path=str(tmp_path / "streets.geojson"))
+    stored = store.read_table(copy, store.STREET)
+    assert set(stored["name"]) == set(streets["name"])
+    digest = file_digest(copy)
+    streets.iloc[:1].to_file(tmp_path / "one_street.geojson")
+    with pytest.raises(InputError, match="not in the street layer"):
+        build_grid(copy, folder / "district.gpkg", layer="community", streets_path=str(tmp_path / "one_street.geojson"))
+    streets.loc[0, "street_code"] = "32050800"
+    streets.to_file(tmp_path / "short_street.geojson")
+    with pytest.raises(InputError, match="row 1.*8 digits, expected 9"):
+        build_grid(copy, folder / "district.gpkg", layer="community", streets_path=str(tmp_path / "short_street.geojson"))
+    assert file_digest(copy) == digest

@@ -9,7 +9,7 @@ urbangrid -q grid demo-data "$inputs"
 urbangrid -q grid init "$UG_PROJECT"
 echo
 urbangrid -q grid build "$UG_PROJECT" --communities "$inputs|community" \
-  --mode barrier --barriers "$inputs|barrier" --target-area 10000 --tolerance 0.3 \
+  --streets "$inputs|street" --mode barrier --barriers "$inputs|barrier" --target-area 10000 --tolerance 0.3 \
   --reason "演示区首次划分 (first division of the demo district)"
 echo
 # --strict: a problem in our own grid fails the demo.

@@ -97,9 +97,9 @@ def demo_barriers(bounds: tuple[float, float, float, float], *, road_spacing: fl
 
 def write_demo_district(path: str | os.PathLike, *, nx: int = 3, ny: int = 2,
                         size: tuple[float, float] = (1500.0, 900.0), seed: int = 7) -> dict[str, str]:
-    """Write the demo district to a GeoPackage with layers ``community`` and ``barrier``.
+    """Write the demo district to a GeoPackage with layers ``community``, ``street`` and ``barrier``.
 
-    Returns the ``community`` and ``barrier`` sources as ``path|layer`` strings.
+    Returns the ``community``, ``street`` and ``barrier`` sources as ``path|layer`` strings.
     Defaults give 6 communities in 2 streets, about 130 cells of 10,000 m².
     """
     path = os.fspath(path)
@@ -107,6 +107,9 @@ def write_demo_district(path: str | os.PathLike, *, nx: int = 3, ny: int = 2,
         os.unlink(path)
     communities = demo_communities(nx, ny, size, seed=seed)
     barriers = demo_barriers(tuple(communities.total_bounds), seed=seed + 4)
+    streets = communities.assign(street_code=communities["community_code"].str[:9]).dissolve(
+        by="street_code", aggfunc={"street_name": "first"}, as_index=False).rename(columns={"street_name": "name"})
     communities.to_file(path, layer="community", driver="GPKG", engine="pyogrio")
+    streets[["street_code", "name", "geometry"]].to_file(path, layer="street", driver="GPKG", engine="pyogrio")
     barriers.to_file(path, layer="barrier", driver="GPKG", engine="pyogrio")
-    return {"community": f"{path}|community", "barrier": f"{path}|barrier"}
+    return {"community": f"{path}|community", "street": f"{path}|street", "barrier": f"{path}|barrier"}

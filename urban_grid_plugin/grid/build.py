@@ -21,7 +21,7 @@ from ..progress import Progress, ensure_progress
 from ..project import create_project, project_crs, read_project_meta, set_project_meta
 from . import store
 from .barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE, barrier_cells
-from .hierarchy import dissolve_streets, load_barriers, load_communities
+from .hierarchy import dissolve_streets, load_barriers, load_communities, load_streets
 from .history import _event, check_date, max_sequence, regrid_community
 from .lattice import lattice_cells, merge_small, node_coverage
 from .numbering import row_height_for
@@ -115,6 +115,7 @@ def build_grid(
     tolerance: float = DEFAULT_TOLERANCE,
     cell_size: float | None = None,
     barrier_paths: list[str] | None = None,
+    streets_path: str | None = None,
     create_missing: bool = False,
     date: str | None = None,
     reason: str | None = None,
@@ -138,6 +139,12 @@ def build_grid(
     progress.info("reading communities")
     communities = load_communities(communities_path, layer=layer, code_field=code_field,
                                    name_field=name_field, target_crs=crs, progress=progress)
+    street_names = None
+    if streets_path:
+        spath, slayer = str(streets_path), None
+        if "|" in spath:
+            spath, slayer = spath.split("|", 1)
+        street_names = load_streets(spath, communities, layer=slayer, target_crs=crs, progress=progress)
     barriers = load_barriers(barrier_paths or [], target_crs=crs, progress=progress) if mode == "barrier" else None
     if mode == "barrier" and (barriers is None or not len(barriers)):
         progress.warning("no barrier lines given; communities are split by area only")
@@ -179,7 +186,7 @@ def build_grid(
     history = new_history
     if old_history is not None and len(old_history):
         history = pd.concat([old_history[store.HISTORY_COLUMNS], new_history], ignore_index=True)
-    streets = dissolve_streets(communities)
+    streets = dissolve_streets(communities, street_names)
     progress.check()
     progress.info("writing the project GeoPackage")
     if missing:

@@ -29,6 +29,7 @@ def register(subparsers) -> None:
                    help="community polygons: GeoPackage, Shapefile or GeoJSON (file or file|layer)")
     p.add_argument("--code-field", help="community code field (default: community_code/code/...)")
     p.add_argument("--name-field", help="community name field")
+    p.add_argument("--streets", help="optional street polygons (街道) with 9-digit street_code and name")
     p.add_argument("--mode", choices=["lattice", "barrier"], default="lattice")
     p.add_argument("--cell-size", type=float, help="lattice cell side in metres (default √target area)")
     p.add_argument("--target-area", type=float, default=DEFAULT_TARGET_AREA, help="m² (default 10000)")
@@ -103,7 +104,8 @@ def _build(args, progress: Progress) -> int:
     path, layer = _split_layer(args.communities)
     result = build_grid(args.project, path, layer=layer, code_field=args.code_field, name_field=args.name_field,
                         mode=args.mode, target_area=args.target_area, tolerance=args.tolerance,
-                        cell_size=args.cell_size, barrier_paths=args.barriers, date=args.date,
+                        cell_size=args.cell_size, barrier_paths=args.barriers, streets_path=args.streets,
+                        date=args.date,
                         reason=args.reason, progress=progress)
     stats = result.area_stats()
     print(f"grid built ({args.mode}): {result.communities} communities in {result.streets} streets, "
@@ -197,5 +199,5 @@ def _demo_data(args, progress: Progress) -> int:
     print(f"demo district {args.target}: {len(communities)} communities in "
           f"{communities['street_name'].nunique()} streets ({communities.area.sum() / 1e6:.2f} km²), "
           f"{len(barriers)} barrier lines ({', '.join(f'{n} {k}' for k, n in barriers['kind'].value_counts().items())})")
-    print(f"  layers: {sources['community']}  {sources['barrier']}")
+    print(f"  layers: {sources['community']}  {sources['street']}  {sources['barrier']}")
     return 0

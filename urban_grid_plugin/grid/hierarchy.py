@@ -141,14 +141,72 @@ def check_no_overlaps(frame: gpd.GeoDataFrame, source: str) -> None:
     )
 
 
-def dissolve_streets(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Street polygons (街道) dissolved from communities, with the first street name seen."""
+def dissolve_streets(communities: gpd.GeoDataFrame, names: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """Street polygons (街道) dissolved from communities.
+
+    Names come from ``names`` (``street_code``, ``name``, e.g. a street layer) or
+    else from the communities' street-name column.
+    """
     streets = communities.dissolve(by="street_code", aggfunc={"street_name": "first", "district_code": "first"},
                                    as_index=False)
     streets = streets.rename(columns={"street_name": "name"})
+    if names is not None:
+        lookup = dict(zip(names["street_code"], names["name"], strict=True))
+        streets["name"] = [lookup.get(c) or n for c, n in zip(streets["street_code"], streets["name"], strict=True)]
     streets["geometry"] = [shapely.MultiPolygon(shapely.get_parts(g)) if g.geom_type == "Polygon" else g
                            for g in streets.geometry]
     return streets[["street_code", "name", "district_code", "geometry"]]
+
+
+STREET_CODE_FIELDS = ("street_code", "jddm", "JDDM", "code", "CODE")
+# A community may stick out of its street polygon by this share of its area
+# (digitising differences) before the user is warned.
+STREET_SLACK = 0.01
+
+
+def load_streets(
+    path: str | os.PathLike,
+    communities: gpd.GeoDataFrame,
+    *,
+    layer: str | None = None,
+    code_field: str | None = None,
+    name_field: str | None = None,
+    target_crs=None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Read street polygons (街道) to name the streets and cross-check the communities.
+
+    Street codes must be 9 digits and every community's street (its first 9
+    digits) must be in the layer; otherwise :class:`InputError`. A community lying
+    partly outside its street polygon is reported as a warning, since the street
+    outline used in the project is always the union of its communities.
+    Returns ``street_code`` and ``name``.
+    """
+    progress = ensure_progress(progress)
+    source = describe_source(path, layer)
+    frame = read_vector(path, layer=layer, geometry_types=POLYGONAL, target_crs=target_crs,
+                        progress=progress, what="street layer")
+    code_col = _pick(frame, code_field, STREET_CODE_FIELDS, source, "street code")
+    name_col = _pick(frame, name_field, NAME_FIELDS + ("jdmc", "JDMC"), source, "street name", required=False)
+    codes = [str(v).strip() if v is not None else "" for v in frame[code_col]]
+    for i, code in enumerate(codes):
+        problem = code_problem(code, STREET_CODE_LEN)
+        if problem:
+            raise InputError(problem, source=source, row=i + 1, field=code_col)
+    known = set(codes)
+    missing = sorted(set(communities["street_code"]) - known)
+    if missing:
+        raise InputError(f"street(s) {', '.join(missing)} of the communities are not in the street layer",
+                         source=source, field=code_col)
+    outlines = dict(zip(codes, frame.geometry.values, strict=True))
+    for _, community in communities.iterrows():
+        street = outlines[community["street_code"]]
+        outside = community.geometry.difference(street).area
+        if outside > STREET_SLACK * community.geometry.area:
+            progress.warning(f"{source}: community {community['community_code']} lies {outside:.0f} m² outside "
+                             f"street {community['street_code']}; the street outline is taken from its communities")
+    names = frame[name_col].astype(object).values if name_col else [None] * len(frame)
+    return pd.DataFrame({"street_code": codes, "name": names}).drop_duplicates("street_code")
 
 
 def load_barriers(
