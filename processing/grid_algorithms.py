@@ -70,6 +70,9 @@ class BuildGrid(_GridAlgorithm):
             "COMMUNITIES", "Communities (社区) with 12-digit codes", [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterString(
             "CODE_FIELD", "Community code field (blank = community_code/code)", optional=True))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            "STREETS", "Streets (街道) with 9-digit codes, for names", [QgsProcessing.TypeVectorPolygon],
+            optional=True))
         self.addParameter(QgsProcessingParameterEnum("MODE", "Mode", options=MODES, defaultValue=0))
         self.addParameter(QgsProcessingParameterNumber(
             "TARGET_AREA", "Target cell area (m²)", QgsProcessingParameterNumber.Double,
@@ -99,6 +102,10 @@ class BuildGrid(_GridAlgorithm):
         for item in self.parameterAsLayerList(parameters, "BARRIERS", context) or []:
             source = item.source().split("|")
             barriers.append(source[0] + (f"|{source[1].split('=', 1)[1]}" if len(source) > 1 and "layername=" in source[1] else ""))
+        streets = None
+        if self.parameterAsVectorLayer(parameters, "STREETS", context) is not None:
+            spath, slayer = _layer_source(self, parameters, "STREETS", context, feedback)
+            streets = f"{spath}|{slayer}" if slayer else spath
         mode = MODES[self.parameterAsEnum(parameters, "MODE", context)]
         cell_size = self.parameterAsDouble(parameters, "CELL_SIZE", context) or None
         with processing_errors():
@@ -106,7 +113,7 @@ class BuildGrid(_GridAlgorithm):
                 project, path, layer=layer, code_field=self.parameterAsString(parameters, "CODE_FIELD", context) or None,
                 mode=mode, target_area=self.parameterAsDouble(parameters, "TARGET_AREA", context),
                 tolerance=self.parameterAsDouble(parameters, "TOLERANCE", context), cell_size=cell_size,
-                barrier_paths=barriers, create_missing=True, date=self.parameterAsString(parameters, "DATE", context) or None,
+                barrier_paths=barriers, streets_path=streets, create_missing=True, date=self.parameterAsString(parameters, "DATE", context) or None,
                 reason=self.parameterAsString(parameters, "REASON", context) or None,
                 progress=FeedbackProgress(feedback))
         stats = result.area_stats()

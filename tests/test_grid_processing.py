@@ -34,14 +34,16 @@ def test_build_check_retire_through_processing_run(provider, tmp_path):
     path, layer = district["community"].split("|")
     communities = QgsVectorLayer(f"{path}|layername={layer}", "community", "ogr")
     barriers = QgsVectorLayer(f"{path}|layername=barrier", "barrier", "ogr")
-    assert communities.isValid() and barriers.isValid()
+    streets = QgsVectorLayer(f"{path}|layername=street", "street", "ogr")
+    assert communities.isValid() and barriers.isValid() and streets.isValid()
     project = str(tmp_path / "project.gpkg")
     out = processing.run("urbangrid:buildgrid", {
-        "PROJECT": project, "COMMUNITIES": communities, "MODE": 1, "BARRIERS": [barriers],
+        "PROJECT": project, "COMMUNITIES": communities, "STREETS": streets, "MODE": 1, "BARRIERS": [barriers],
         "TARGET_AREA": 10_000, "TOLERANCE": 0.3, "DATE": "2026-01-01", "REASON": "首次划分"})
     cells = store.read_active_cells(project)
     assert out["ACTIVE"] == len(cells) == out["CREATED"] > 30
     assert out["CELLS"].endswith("layername=grid_cell")
+    assert set(store.read_table(project, store.STREET)["name"]) == {"金阊街道", "虎丘街道"}
 
     out = processing.run("urbangrid:checkgrid", {"PROJECT": project})
     assert out["COUNT"] == 0
@@ -63,7 +65,7 @@ def test_build_check_retire_through_processing_run(provider, tmp_path):
 
     with pytest.raises(QgsProcessingException, match="already retired"):
         processing.run("urbangrid:retirecells", {"PROJECT": project, "CODES": victim, "REASON": "again"})
-    del communities, barriers
+    del communities, barriers, streets
 
 
 def test_qgis_opens_the_project_with_the_grid_styles(qgis_app, tmp_path):
