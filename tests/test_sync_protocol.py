@@ -369,3 +369,35 @@ def test_cli_run_status_conflicts(db, laptops, capsys):
     assert "unsent edits   : 0" in out
     assert "field 'description' was changed on both sides" in out
     assert "A says urgent" in out and "B says normal" in out
+
+
+def test_laptop_init_copies_reference_layers_not_cases(db, laptops, tmp_path, capsys):
+    from urban_grid_plugin.cli import main
+
+    a, _ = laptops
+    cid = shared_case(db, a, laptops[1])
+    with sim.connect(a) as con:  # a reference layer the laptop should carry offline
+        con.execute("CREATE TABLE grid_note (code TEXT)")
+        con.execute("INSERT INTO grid_note VALUES ('110101001001001')")
+    new = str(tmp_path / "field.gpkg")
+    assert main(["-q", "sync", "laptop-init", new, "--from", a]) == 0
+    assert sim.read_table(new, "ug_case", "case_id") == {}
+    with sim.connect(new) as con:
+        assert con.execute("SELECT code FROM grid_note").fetchall() == [("110101001001001",)]
+        assert not con.execute("SELECT name FROM sqlite_master WHERE name LIKE 'ug_sync_%'"
+                               ).fetchall()
+    assert main(["-q", "sync", "run", new, "--dsn", db, "--user", "proto_b"]) == 0
+    assert cid in sim.read_table(new, "ug_case", "case_id")
+    assert main(["-q", "sync", "laptop-init", new]) == 1  # never overwrites a laptop
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_server_init_and_grant(db, capsys):
+    from urban_grid_plugin.cli import main
+
+    assert main(["-q", "sync", "server-init", "--dsn", db]) == 0
+    assert main(["-q", "sync", "grant", "proto_c", "--street", STREET, "--dsn", db]) == 0
+    assert main(["-q", "sync", "grant", "proto_c", "--district", "1101", "--dsn", db]) == 1
+    out = capsys.readouterr()
+    assert "already up to date" in out.out and "proto_c: street staff" in out.out
+    assert "6 digits" in out.err
