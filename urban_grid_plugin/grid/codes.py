@@ -185,8 +185,22 @@ def normalize_grid_codes(values: Iterable[object], *, source: str | None = None,
 
 
 def code_series_problems(values: pd.Series, length: int) -> pd.Series:
-    """:func:`code_problem` over a Series: problem texts, None where a code is fine."""
-    return values.map(lambda v: code_problem(v, length)).astype(object)
+    """:func:`code_problem` over a Series: problem texts, None where a code is fine.
+
+    Vectorised for the common case (all fine); only suspect codes get the
+    per-code explanation.
+    """
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    ok = text.str.fullmatch(rf"\d{{{length}}}") & text.str[:2].isin([str(p) for p in _PROVINCES])
+    if length >= STREET_CODE_LEN:
+        ok &= text.str[6:9] != "000"
+    if length >= COMMUNITY_CODE_LEN:
+        ok &= text.str[9:12] != "000"
+    result = pd.Series([None] * len(values), index=values.index, dtype=object)
+    bad = ~ok.to_numpy(dtype=bool)
+    if bad.any():
+        result[bad] = [code_problem(v, length) for v in values[bad]]
+    return result
 
 
 def street_of(community_code: str) -> str:
