@@ -269,3 +269,43 @@ def test_2026_profile_generates_17_digit_ids(tmp_path):
     import_components(path, str(src))
     ids = sorted(store.read_components(path, geometry=False)["obj_id"])
     assert ids == [f"{DISTRICT}01001000001", f"{DISTRICT}03005000001"]
+
+
+def test_chunked_import_matches_and_catches_duplicates_across_chunks(project, tmp_path):
+    csv, mapping = survey_csv(tmp_path, n=40)
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    frame.loc[35, ["LBDM", "ZBX", "ZBY"]] = frame.loc[2, ["LBDM", "ZBX", "ZBY"]].to_numpy()  # same as row 3
+    frame.loc[30, "BJBM"] = f"{DISTRICT}{frame.loc[30, 'LBDM']}000500"
+    frame.loc[38, "BJBM"] = frame.loc[30, "BJBM"]  # the same ID twice, in different chunks
+    frame.loc[38, "LBDM"] = frame.loc[30, "LBDM"]
+    frame.to_csv(csv, index=False)
+    result = import_components(project, csv, mapping=mapping, chunk_rows=7)
+    assert result.read == 40 and result.inserted == 38
+    assert result.quarantined == {"duplicate row in batch (same class at the same place)": 1,
+                                  "duplicate ID in batch": 1}
+    rows = dict(table(project, "SELECT source_row, reason FROM component_quarantine"))
+    assert set(rows) == {36, 39}
+    comps = store.read_components(project, geometry=False)
+    assert comps["obj_id"].is_unique and sorted(comps["source_row"]) == [r for r in range(1, 41) if r not in (36, 39)]
+    again = import_components(project, csv, mapping=mapping, chunk_rows=11)
+    assert (again.inserted, again.unchanged, again.quarantine_count) == (0, 38, 2)
+
+
+def test_failure_in_a_later_chunk_removes_earlier_chunks(project, tmp_path, monkeypatch):
+    csv, mapping = survey_csv(tmp_path, n=30)
+    import urban_grid_plugin.components.importer as importer
+
+    calls = {"n": 0}
+    real = importer._process_chunk
+
+    def failing(frame, ctx):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise InputError("simulated failure while reading", source="batch.csv")
+        return real(frame, ctx)
+
+    monkeypatch.setattr(importer, "_process_chunk", failing)
+    with pytest.raises(InputError, match="simulated"):
+        import_components(project, csv, mapping=mapping, chunk_rows=10)
+    assert len(store.read_components(project, geometry=False)) == 0
+    assert table(project, "SELECT count(*) FROM component_serial") == [(0,)]

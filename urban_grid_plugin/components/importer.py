@@ -15,6 +15,7 @@ import datetime as _dt
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -40,12 +41,11 @@ from .schema import (
     QUARANTINE,
     QUARANTINE_COLUMNS,
     STATES,
-    VERSIONED_FIELDS,
     connect,
     ensure_attribute_tables,
     now_iso,
 )
-from .store import append_components, read_components, replace_versions
+from .store import append_components, content_key, fid_marks, read_components, replace_versions
 
 VECTOR_EXT = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml")
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d")
@@ -98,17 +98,24 @@ def _file_crs(path: str, mapping: Mapping) -> CRS | None:
     return CRS.from_user_input(mapping.crs) if mapping.crs else None
 
 
-def read_batch(
-    paths: list[str], mapping: Mapping, progress: Progress | None = None
-) -> tuple[gpd.GeoDataFrame, CRS]:
-    """Read every file of a batch into one frame of standard fields (strings).
+@dataclass
+class _Source:
+    """One input file of a batch, checked and ready to stream."""
 
-    All files must share one CRS (a mixed-CRS batch is an :class:`InputError`,
-    since it usually means part of a survey was exported differently).
-    Adds ``source_file`` and ``source_row``.
+    path: str
+    fields: dict[str, str]
+    rows: int | None  # feature count; None for CSV (known only once read)
+
+
+def open_batch(paths: list[str], mapping: Mapping) -> tuple[list[_Source], CRS]:
+    """Check every file of a batch before anything is read or written.
+
+    Files must exist and open, the mapping's columns must exist in each, and all
+    files must share one CRS (a mixed-CRS batch is an :class:`InputError`, since it
+    usually means part of a survey was exported differently).
     """
-    progress = ensure_progress(progress)
-    crss = {}
+    crss: dict[str, CRS] = {}
+    sources = []
     for path in paths:
         if not os.path.exists(path):
             raise InputError("input file not found", source=path)
@@ -116,6 +123,22 @@ def read_batch(
         if crs is None:
             raise InputError("input has no CRS; add a .prj or set 'crs' in the mapping file", source=path)
         crss[path] = crs
+        if path.lower().endswith(".csv"):
+            if not mapping.x or not mapping.y:
+                raise InputError("a CSV needs 'x' and 'y' column names in the mapping file",
+                                 source=mapping.source or path)
+            try:
+                header = list(pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns)
+            except Exception as exc:  # empty file, bad encoding ...
+                raise InputError(f"cannot read CSV header ({type(exc).__name__}: {exc})", source=path) from exc
+            sources.append(_Source(path, resolve_columns(mapping, header, path), None))
+        else:
+            try:
+                info = pyogrio.read_info(path, layer=mapping.layer)
+            except Exception as exc:  # pyogrio raises several error types for broken files
+                raise InputError(f"cannot open file: {exc}", source=path) from exc
+            sources.append(_Source(path, resolve_columns(mapping, list(info["fields"]), path),
+                                   int(info["features"])))
     first = next(iter(crss.values()))
     for path, crs in crss.items():
         if not crs.equals(first):
@@ -124,53 +147,67 @@ def read_batch(
                 f"this file is {crs.to_string()}; import them as separate batches",
                 source=path,
             )
-    frames = []
-    for i, path in enumerate(paths):
-        progress.check()
-        progress.info(f"reading {os.path.basename(path)}")
-        frames.append(_read_one(path, mapping, first))
-        progress.set_percent(100.0 * (i + 1) / len(paths))
+    return sources, first
+
+
+def iter_chunks(sources: list[_Source], mapping: Mapping, crs: CRS,
+                chunk_rows: int) -> Iterator[gpd.GeoDataFrame]:
+    """Stream a batch as frames of at most ``chunk_rows`` standard-field rows.
+
+    A file that breaks while being read (a truncated GeoPackage, say) raises
+    :class:`InputError` naming it; the caller undoes what earlier chunks wrote.
+    """
+    for src in sources:
+        try:
+            if src.rows is None:
+                reader = pd.read_csv(src.path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                     chunksize=chunk_rows)
+                start = 0
+                for raw in reader:
+                    x = pd.to_numeric(map_distinct(raw[mapping.x], str.strip), errors="coerce").to_numpy(float)
+                    y = pd.to_numeric(map_distinct(raw[mapping.y], str.strip), errors="coerce").to_numpy(float)
+                    geom = shapely.points(x, y)
+                    geom[~(np.isfinite(x) & np.isfinite(y))] = None
+                    yield _standardise(raw, geom, src, mapping, crs, start)
+                    start += len(raw)
+            else:
+                columns = sorted(set(src.fields.values()))
+                for start in range(0, max(src.rows, 1), chunk_rows):
+                    raw = pyogrio.read_dataframe(src.path, layer=mapping.layer, columns=columns,
+                                                 skip_features=start, max_features=chunk_rows,
+                                                 use_arrow=True)
+                    yield _standardise(raw, raw.geometry.to_numpy(), src, mapping, crs, start)
+        except InputError:
+            raise
+        except Exception as exc:  # truncated GeoPackage, broken GeoJSON, unreadable CSV ...
+            raise InputError(f"cannot read input file ({type(exc).__name__}: {exc}); nothing was imported",
+                             source=src.path) from exc
+
+
+def read_batch(paths: list[str], mapping: Mapping) -> tuple[gpd.GeoDataFrame, CRS]:
+    """Read a whole batch into one frame of standard fields (for small batches and tests)."""
+    sources, crs = open_batch(paths, mapping)
+    frames = list(iter_chunks(sources, mapping, crs, 10**9))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=first), first
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs), crs
 
 
-def _read_one(path: str, mapping: Mapping, crs: CRS) -> gpd.GeoDataFrame:
-    """Read one file, rename mapped columns, keep everything else as strings."""
-    name = os.path.basename(path)
-    try:
-        if path.lower().endswith(".csv"):
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            columns = list(raw.columns)
-            if not mapping.x or not mapping.y:
-                raise InputError("a CSV needs 'x' and 'y' column names in the mapping file", source=mapping.source or path)
-            fields = resolve_columns(mapping, columns, path)
-            x = pd.to_numeric(raw[mapping.x].str.strip(), errors="coerce").to_numpy(float)
-            y = pd.to_numeric(raw[mapping.y].str.strip(), errors="coerce").to_numpy(float)
-            geom = shapely.points(x, y)
-            geom[~(np.isfinite(x) & np.isfinite(y))] = None
-        else:
-            info = pyogrio.read_info(path, layer=mapping.layer)
-            fields = resolve_columns(mapping, list(info["fields"]), path)
-            raw = pyogrio.read_dataframe(path, layer=mapping.layer, columns=sorted(set(fields.values())),
-                                         use_arrow=True)
-            geom = raw.geometry.to_numpy()
-    except InputError:
-        raise
-    except Exception as exc:  # truncated GeoPackage, broken GeoJSON, unreadable CSV ...
-        raise InputError(f"cannot read input file ({type(exc).__name__}: {exc}); nothing was imported",
-                         source=path) from exc
+def _standardise(raw: pd.DataFrame, geom: np.ndarray, src: _Source, mapping: Mapping, crs: CRS,
+                 start: int) -> gpd.GeoDataFrame:
+    """Mapped columns renamed to the standard fields, as text; ``source_file``/``source_row`` added."""
     out = {}
+    index = pd.RangeIndex(len(raw))
     for std in ATTRIBUTE_COLUMNS:
-        col = fields.get(std)
+        col = src.fields.get(std)
         if col is None:
             default = mapping.defaults.get(std)
-            out[std] = pd.Series(default if default is not None else None, index=raw.index, dtype=object)
+            out[std] = pd.Series(default if default is not None else None, index=index, dtype=object)
         else:
-            out[std] = _as_text(raw[col])
-    frame = pd.DataFrame(out)
-    frame["source_file"] = name
-    frame["source_row"] = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, index=raw.index, crs=crs), crs=crs)
+            out[std] = _as_text(raw[col].reset_index(drop=True))
+    frame = pd.DataFrame(out, index=index)
+    frame["source_file"] = os.path.basename(src.path)
+    frame["source_row"] = np.arange(start + 1, start + len(frame) + 1, dtype=np.int64)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, index=index, crs=crs), crs=crs)
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -353,6 +390,26 @@ def cell_index(project_path: str) -> tuple[CellIndex, gpd.GeoDataFrame]:
     return hit
 
 
+CHUNK_ROWS = 500_000
+
+
+@dataclass
+class _Context:
+    """What every chunk of one import needs."""
+
+    classes: dict[str, CodeClass]
+    profile: str
+    target: CRS
+    index: CellIndex
+    cells: gpd.GeoDataFrame
+    batch_id: str
+    by_id: pd.Series | None = None  # existing obj_id -> (import_key, content_key) position
+    by_key: pd.Series | None = None
+    existing: pd.DataFrame | None = None
+    seen_keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    seen_ids: set = field(default_factory=set)
+
+
 def import_components(
     project_path: str | os.PathLike,
     paths: list[str | os.PathLike] | str | os.PathLike,
@@ -362,6 +419,7 @@ def import_components(
     change_date: str | None = None,
     reason: str | None = None,
     dry_run: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import a batch of component files into the project.
@@ -372,6 +430,9 @@ def import_components(
     community and get a standard ID unless they carry a valid one. Rows matching an
     existing component (same ID, or same class and place) update it with a history
     entry when something changed and are skipped otherwise.
+
+    The batch streams in chunks of ``chunk_rows`` so memory stays bounded at
+    millions of rows. If anything fails, rows already appended are removed again.
     """
     progress = ensure_progress(progress)
     project_path = os.fspath(project_path)
@@ -380,132 +441,164 @@ def import_components(
     paths = [os.fspath(p) for p in paths]
     meta = read_project_meta(project_path)
     profile = meta.get("profile", "2013")
-    target = CRS.from_user_input(meta["crs"])
     mp = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     classes = load_classes("component", profile, codes_extension)
-    batch_id = str(uuid.uuid4())
     when = change_date or _dt.date.today().isoformat()
-    result = ImportResult(batch_id=batch_id, dry_run=dry_run)
-
-    frame, crs = read_batch(paths, mp, progress.sub(0, 25))
-    result.read = len(frame)
-    if not crs.equals(target):
-        progress.info(f"reprojecting from {crs.to_string()} to {target.to_string()}")
-        valid_geom = frame.geometry.notna()
-        frame.loc[valid_geom, "geometry"] = frame.geometry[valid_geom].to_crs(target)
-        frame = frame.set_crs(target, allow_override=True)
-    progress.check()
-    frame, rej = validate_rows(frame, classes, profile)
-    progress.set_percent(35)
-
-    # assignment to cells and communities
+    result = ImportResult(batch_id=str(uuid.uuid4()), dry_run=dry_run)
+    sources, crs = open_batch(paths, mp)
     index, cells = cell_index(project_path)
-    geoms = frame.geometry.to_numpy()
-    cell_no = np.full(len(frame), -1, dtype=np.int64)
-    ok = rej.ok
-    if ok.any():
-        cell_no[ok] = assign_geometries(index, geoms[ok], progress.sub(35, 65))
-    rej.add(ok & (cell_no < 0), "outside every grid cell", "geometry")
-    ok = rej.ok
-    for col, src in (("grid_code", "code"), ("street_code", "street_code"), ("community_code", "community_code")):
-        values = cells[src].to_numpy(object)
-        frame[col] = np.where(cell_no >= 0, values[np.maximum(cell_no, 0)], None)
-    district = np.where(cell_no >= 0, cells["district_code"].to_numpy(object)[np.maximum(cell_no, 0)], None)
-    progress.set_percent(65)
-
-    # defaults from the code table
-    frame["major_code"] = map_distinct(frame["class_code"], lambda c: c[:2])
-    name_of = {c: k.name for c, k in classes.items()}
-    dept_of = {c: k.department for c, k in classes.items()}
-    frame["obj_name"] = frame["obj_name"].fillna(frame["class_code"].map(name_of))
-    frame["dept_name1"] = frame["dept_name1"].fillna(frame["class_code"].map(dept_of))
-    frame["import_key"] = import_key(frame["class_code"], geoms)
-    dup_key = pd.Series(frame["import_key"]).duplicated(keep="first").to_numpy() & frame["obj_id"].isna().to_numpy()
-    rej.add(ok & dup_key, "duplicate row in batch (same class at the same place)", "geometry")
-    ok = rej.ok
-    frame["batch_id"] = batch_id
-
-    quarantine = _quarantine_frame(frame, rej, batch_id)
-    for r, n in quarantine["reason"].value_counts().items():
-        result.quarantined[str(r)] = int(n)
-    good = frame[ok].copy()
-    good_district = district[ok]
-    progress.set_percent(70)
-
-    # match against what the project already holds
-    existing = read_components(project_path, columns=["obj_id", "import_key", *VERSIONED_FIELDS,
-                                                      "init_date", "change_date"], geometry=False)
-    new_mask = np.ones(len(good), dtype=bool)
-    updates = []
+    ctx = _Context(classes, profile, CRS.from_user_input(meta["crs"]), index, cells, result.batch_id)
+    if not crs.equals(ctx.target):
+        progress.info(f"reprojecting from {crs.to_string()} to {ctx.target.to_string()}")
+    existing = read_components(project_path, columns=["obj_id", "import_key", "content_key"], geometry=False)
     if existing is not None and len(existing):
-        by_id = pd.Series(np.arange(len(existing)), index=existing["obj_id"].to_numpy())
-        by_key = pd.Series(np.arange(len(existing)), index=existing["import_key"].to_numpy())
-        by_key = by_key[~by_key.index.duplicated()]
-        by_id = by_id[~by_id.index.duplicated()]
-        pos = good["obj_id"].map(by_id)
-        pos = pos.fillna(good["import_key"].map(by_key))
-        matched = pos.notna().to_numpy()
-        new_mask = ~matched
-        if matched.any():
-            old = existing.iloc[pos[matched].astype(np.int64).to_numpy()].reset_index(drop=True)
-            inc = good[matched].reset_index(drop=True)
-            inc["obj_id"] = old["obj_id"].to_numpy()
-            same = np.ones(len(inc), dtype=bool)
-            for col in VERSIONED_FIELDS:
-                a = inc[col].fillna("").astype(str).to_numpy()
-                b = old[col].fillna("").astype(str).to_numpy()
-                same &= a == b
-            same &= inc["import_key"].to_numpy() == old["import_key"].to_numpy()
-            result.unchanged = int(same.sum())
-            if (~same).any():
-                updates.append((old[~same].reset_index(drop=True), inc[~same].reset_index(drop=True)))
-                result.updated = int((~same).sum())
-    new = good[new_mask].copy()
-    new_district = good_district[new_mask]
-    result.inserted = len(new)
-    progress.set_percent(75)
-    if dry_run:
-        return result
-
-    con = connect(project_path)
+        ctx.existing = existing
+        positions = np.arange(len(existing))
+        ctx.by_id = pd.Series(positions, index=existing["obj_id"].to_numpy(object))
+        ctx.by_key = pd.Series(positions, index=existing["import_key"].to_numpy(np.int64))
+        ctx.by_key = ctx.by_key[~ctx.by_key.index.duplicated()]
+    total = sum(s.rows or 0 for s in sources) or None
+    quarantines, updates = [], []
+    con = None if dry_run else connect(project_path)
+    marks: dict[str, int] = {}
     try:
-        with con:
-            ensure_attribute_tables(con)
-            registry = _ids.read_registry(con)
-        # IDs: keep valid given IDs, issue the rest
-        need = new["obj_id"].isna().to_numpy()
-        prefixes = pd.Series(new_district[need], dtype=object).astype(str).to_numpy(object) + new["class_code"].to_numpy(object)[need]
-        issued, changed = _ids.issue_ids(prefixes, registry, new["obj_id"].dropna().to_numpy(object))
-        new.loc[need, "obj_id"] = issued
-        progress.set_percent(80)
-        fid_marks = append_components(project_path, new, classes, progress.sub(80, 97))
-        try:
+        if con is not None:
             with con:
-                _ids.write_registry(con, changed)
-                con.execute(f"DELETE FROM {QUARANTINE} WHERE source_file IN ({','.join('?' * len(paths))})",
-                            [os.path.basename(p) for p in paths])
-                quarantine.to_sql(QUARANTINE, con, if_exists="append", index=False)
-        except Exception:
-            _undo_append(project_path, fid_marks)
-            raise
-        for old, inc in updates:
-            replace_versions(project_path, old, inc, classes, date=when,
-                             reason=reason or f"import of {', '.join(os.path.basename(p) for p in paths)}")
+                ensure_attribute_tables(con)
+            registry = _ids.read_registry(con)
+            marks = fid_marks(project_path)
+            changed_registry: dict[str, int] = {}
+        for chunk in iter_chunks(sources, mp, crs, chunk_rows):
+            progress.check()
+            result.read += len(chunk)
+            quarantine, new, new_district, upd, unchanged = _process_chunk(chunk, ctx)
+            quarantines.append(quarantine)
+            result.unchanged += unchanged
+            if upd is not None:
+                updates.append(upd)
+                result.updated += len(upd[1])
+            result.inserted += len(new)
+            if con is not None and len(new):
+                need = new["obj_id"].isna().to_numpy()
+                prefixes = (pd.Series(new_district[need], dtype=object).astype(str).to_numpy(object)
+                            + new["class_code"].to_numpy(object)[need])
+                issued, changed = _ids.issue_ids(prefixes, registry, new["obj_id"].dropna().to_numpy(object))
+                registry.update(changed)
+                changed_registry.update(changed)
+                new.loc[need, "obj_id"] = issued
+                append_components(project_path, new, classes)
+            if total:
+                progress.set_percent(95.0 * min(result.read, total) / total)
+        quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else _quarantine_frame(None, None, "")
+        for r, n in quarantine["reason"].value_counts().items():
+            result.quarantined[str(r)] = int(n)
+        if con is None:
+            return result
+        with con:
+            _ids.write_registry(con, changed_registry)
+            con.execute(f"DELETE FROM {QUARANTINE} WHERE source_file IN ({','.join('?' * len(paths))})",
+                        [os.path.basename(p) for p in paths])
+            quarantine.to_sql(QUARANTINE, con, if_exists="append", index=False)
+    except BaseException:
+        if marks:
+            _undo_append(project_path, marks)
+        raise
     finally:
-        con.close()
+        if con is not None:
+            con.close()
+    why = reason or f"import of {', '.join(os.path.basename(p) for p in paths)}"
+    for old, inc in updates:
+        replace_versions(project_path, old, inc, classes, date=when, reason=why)
     progress.set_percent(100)
     return result
 
 
+def _process_chunk(frame: gpd.GeoDataFrame, ctx: _Context):
+    """Validate, assign and match one chunk.
+
+    Returns ``(quarantine rows, new rows, their district codes, (old, new) updates or None,
+    unchanged count)``.
+    """
+    if not frame.crs.equals(ctx.target):
+        valid_geom = frame.geometry.notna()
+        frame.loc[valid_geom, "geometry"] = frame.geometry[valid_geom].to_crs(ctx.target)
+        frame = frame.set_crs(ctx.target, allow_override=True)
+    frame, rej = validate_rows(frame, ctx.classes, ctx.profile)
+    geoms = frame.geometry.to_numpy()
+    cell_no = np.full(len(frame), -1, dtype=np.int64)
+    ok = rej.ok
+    if ok.any():
+        cell_no[ok] = assign_geometries(ctx.index, geoms[ok])
+    rej.add(ok & (cell_no < 0), "outside every grid cell", "geometry")
+    where = np.maximum(cell_no, 0)
+    inside = cell_no >= 0
+    for col, src in (("grid_code", "code"), ("street_code", "street_code"), ("community_code", "community_code")):
+        frame[col] = np.where(inside, ctx.cells[src].to_numpy(object)[where], None)
+    district = np.where(inside, ctx.cells["district_code"].to_numpy(object)[where], None)
+
+    # defaults from the code table
+    frame["major_code"] = map_distinct(frame["class_code"], lambda c: c[:2])
+    name_of = {c: k.name for c, k in ctx.classes.items()}
+    dept_of = {c: k.department for c, k in ctx.classes.items()}
+    frame["obj_name"] = frame["obj_name"].fillna(frame["class_code"].map(name_of))
+    frame["dept_name1"] = frame["dept_name1"].fillna(frame["class_code"].map(dept_of))
+    keys = import_key(frame["class_code"], geoms)
+    frame["import_key"] = keys
+    frame["batch_id"] = ctx.batch_id
+
+    # duplicates inside the batch: same ID, or same class at the same place without an ID
+    ok = rej.ok
+    given = frame["obj_id"].notna().to_numpy()
+    if given.any():
+        ids = frame["obj_id"].to_numpy(object)
+        again = np.array([i in ctx.seen_ids for i in ids[given]], dtype=bool)
+        dup_id = np.zeros(len(frame), dtype=bool)
+        dup_id[np.flatnonzero(given)[again]] = True
+        rej.add(ok & dup_id, "duplicate ID in batch", "obj_id")
+        ctx.seen_ids.update(ids[given & rej.ok])
+    pos = np.searchsorted(ctx.seen_keys, keys)
+    earlier = (ctx.seen_keys[np.minimum(pos, len(ctx.seen_keys) - 1)] == keys) if len(ctx.seen_keys) else \
+        np.zeros(len(keys), dtype=bool)
+    dup_key = (earlier | pd.Series(keys).duplicated(keep="first").to_numpy()) & ~given
+    rej.add(rej.ok & dup_key, "duplicate row in batch (same class at the same place)", "geometry")
+    ok = rej.ok
+    ctx.seen_keys = np.sort(np.concatenate([ctx.seen_keys, keys[ok & ~given]]), kind="stable")
+
+    quarantine = _quarantine_frame(frame, rej, ctx.batch_id)
+    good = frame[ok].reset_index(drop=True)
+    good_district = district[ok]
+    frame = None
+    if ctx.existing is None:
+        return quarantine, good, good_district, None, 0
+    # match against what the project already holds
+    pos = good["obj_id"].map(ctx.by_id)
+    pos = pos.fillna(good["import_key"].map(ctx.by_key))
+    matched = pos.notna().to_numpy()
+    unchanged, upd = 0, None
+    if matched.any():
+        old = ctx.existing.iloc[pos[matched].astype(np.int64).to_numpy()].reset_index(drop=True)
+        inc = good[matched].reset_index(drop=True)
+        inc["obj_id"] = old["obj_id"].to_numpy()
+        same = (content_key(inc) == old["content_key"].to_numpy(np.int64)) & \
+            (inc["import_key"].to_numpy() == old["import_key"].to_numpy())
+        unchanged = int(same.sum())
+        if (~same).any():
+            upd = (old[~same].reset_index(drop=True), inc[~same].reset_index(drop=True))
+    new = good[~matched].reset_index(drop=True)
+    return quarantine, new, good_district[~matched], upd, unchanged
+
+
 def _undo_append(project_path: str, fid_marks: dict[str, int]) -> None:
     """Remove rows appended after ``fid_marks`` (a failed import leaves nothing behind)."""
-    with connect(project_path) as con:
-        for layer, mark in fid_marks.items():
-            con.execute(f'DELETE FROM "{layer}" WHERE fid > ?', (mark,))
+    from .store import _delete_after
+
+    _delete_after(project_path, fid_marks)
 
 
-def _quarantine_frame(frame: gpd.GeoDataFrame, rej: _Rejects, batch_id: str) -> pd.DataFrame:
+def _quarantine_frame(frame: gpd.GeoDataFrame | None, rej: _Rejects | None, batch_id: str) -> pd.DataFrame:
     """Rejected rows in the quarantine table's shape (raw row kept as JSON)."""
+    if frame is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
     bad = np.flatnonzero(~rej.ok)
     sub = frame.iloc[bad]
     geom = sub.geometry.to_numpy()

@@ -57,7 +57,7 @@ ATTRIBUTE_COLUMNS = [
     "note",  # Note 备注
 ]
 #: Bookkeeping: where the row came from and a content key for idempotent re-import.
-BOOK_COLUMNS = ["import_key", "batch_id", "source_file", "source_row"]
+BOOK_COLUMNS = ["import_key", "content_key", "batch_id", "source_file", "source_row"]
 COMPONENT_COLUMNS = ATTRIBUTE_COLUMNS + BOOK_COLUMNS
 
 #: Fields a mapping file may map from the city's own columns.

@@ -69,6 +69,18 @@ def read_components(
     return out
 
 
+def content_key(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of the versioned attributes per row (re-import compares it, not every column)."""
+    norm = pd.DataFrame({c: frame[c].astype(object).where(frame[c].notna(), None) for c in VERSIONED_FIELDS})
+    return pd.util.hash_pandas_object(norm, index=False).to_numpy().view(np.int64)
+
+
+def fid_marks(project_path: str | os.PathLike) -> dict[str, int]:
+    """The highest fid per component layer now (0 for a missing layer); rows above it are new."""
+    with connect(project_path) as con:
+        return {layer: _max_fid(con, layer) for layer in LAYERS.values()}
+
+
 def _max_fid(con, layer: str) -> int:
     try:
         return int(con.execute(f'SELECT coalesce(max(fid), 0) FROM "{layer}"').fetchone()[0])
@@ -98,12 +110,13 @@ def append_components(
             if not len(part):
                 continue
             progress.info(f"writing {len(part)} components to {layer}")
-            out = gpd.GeoDataFrame(part[COMPONENT_COLUMNS].reset_index(drop=True),
+            out = gpd.GeoDataFrame(part.reindex(columns=COMPONENT_COLUMNS).reset_index(drop=True),
                                    geometry=part.geometry.reset_index(drop=True).to_numpy(), crs=crs)
             for col in COMPONENT_COLUMNS:
-                if col not in ("import_key", "source_row"):
+                if col not in ("import_key", "content_key", "source_row"):
                     out[col] = out[col].astype(object)
             out["import_key"] = out["import_key"].astype(np.int64)
+            out["content_key"] = content_key(out)
             out["source_row"] = out["source_row"].astype(np.int64)
             exists = layer in existing_layers(project_path)
             pyogrio.write_dataframe(
