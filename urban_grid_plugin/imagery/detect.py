@@ -36,6 +36,7 @@ from .features import (
     building_index,
     dilate,
     epoch_stats,
+    excess_green,
     fill_holes,
     opening,
     raw_features,
@@ -57,18 +58,20 @@ class DetectorParams:
     """
 
     feature_resolution: float = 1.0
-    threshold: float = 0.3
+    threshold: float = 0.2
     before_max: float = 1.0
     before_radius_m: float = 4.5
     smooth_m: float = 5.0
-    open_m: float = 3.0
-    shadow_percentile: float = 15.0
+    open_m: float = 2.0
+    shadow_percentile: float = 20.0
     shadow_gate_m: float = 2.0
     mbi_weight: float = 0.5
     mbi_sizes_m: tuple = (4.5, 8.5, 16.5)
     min_area_m2: float = 20.0
+    vegetation_max: float | None = None
+    drop_shadow: bool = True
     confidence_scale: float = 1.2
-    min_confidence: float = 0.45
+    min_confidence: float = 0.35
     dsm_height_m: float = 2.5
     tile: int = 1024
     halo_m: float = 40.0
@@ -193,6 +196,12 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
     ia = building_index(fa, stats_after, mbi_weight=params.mbi_weight, smooth_px=smooth)
     score = ia - ib
     mask = (score > params.threshold) & valid
+    if params.vegetation_max is not None:
+        # Roofs are never green: a lawn replacing trees or soil is not a building.
+        mask &= excess_green(rgb_after) < params.vegetation_max
+    if params.drop_shadow:
+        # Smoothing spreads the roof score into its own shadow; the roof stops where it is dark.
+        mask &= ~shadow_mask(fa["lum"], stats_after)
     k = params.px(params.open_m, res)
     if mask.any():
         mask &= _max_near(ib, params.px(params.before_radius_m, res)) < params.before_max
