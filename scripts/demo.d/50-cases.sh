@@ -24,9 +24,11 @@ for k, v in codes.items():
 layers = {n for n, _ in pyogrio.list_layers(p)}
 pts = []
 if "grid_cell" in layers:
-    cells = pyogrio.read_dataframe(p, layer="grid_cell", where="term_date IS NULL", max_features=400)
-    step = max(1, len(cells) // 8)
-    pts = [(g.representative_point().x, g.representative_point().y) for g in cells.geometry.iloc[::step][:8]]
+    cells = pyogrio.read_dataframe(p, layer="grid_cell", where="term_date IS NULL")
+    # Round-robin over streets so every street gets cases.
+    groups = [g.sample(frac=1.0, random_state=7) for _, g in cells.groupby("street_code")]
+    picked = [g.geometry.iloc[i] for i in range(8) for g in groups if i < len(g)][:8]
+    pts = [(g.representative_point().x, g.representative_point().y) for g in picked]
 while len(pts) < 8:
     pts.append((500050.0 + 130 * len(pts), 3450050.0 + 70 * len(pts)))
 for i, (x, y) in enumerate(pts):

@@ -438,9 +438,15 @@ def write_chart(tables: dict[str, list[dict]], path: str | os.PathLike, title: s
         ("dispatcher", ["按时派遣率", "准确派遣率", "综合指标值"]),
         ("call_taker", ["核实按时派发率", "核查按时派发率", "综合指标值"]),
     ]
+    panels = [(g, m) for g, m in panels if g in tables]
+    if not panels:
+        raise ValueError("no indicator tables to chart")
+    nrows = (len(panels) + 1) // 2
     with plt.rc_context({**style, "axes.unicode_minus": False}):
-        fig, axes = plt.subplots(3, 2, figsize=(14, 13))
-        for ax, (group, metrics) in zip(axes.flat, panels, strict=True):
+        fig, axes = plt.subplots(nrows, 2, figsize=(14, 4.4 * nrows), squeeze=False)
+        for ax in axes.flat[len(panels):]:
+            ax.set_visible(False)
+        for ax, (group, metrics) in zip(axes.flat, panels, strict=False):
             rows = tables.get(group, [])
             label = GROUPS[group]
             ax.set_title(f"{label} ({group})")
@@ -448,13 +454,18 @@ def write_chart(tables: dict[str, list[dict]], path: str | os.PathLike, title: s
             ax.set_ylabel("%")
             if not rows:
                 ax.text(0.5, 0.5, "无数据 (no data)", ha="center", va="center", transform=ax.transAxes)
+                ax.set_xticks([])
                 continue
-            names = [f"{r[label]} [{r['等级']}]" for r in rows]
+            names = [f"{r[label]} [{r['等级'] or '-'}]" for r in rows]
             width = 0.8 / len(metrics)
             for k, metric in enumerate(metrics):
-                values = [r.get(metric) or 0.0 for r in rows]
+                # A rate with nothing due is left out rather than drawn as 0.
+                values = [float("nan") if r.get(metric) is None else r[metric] for r in rows]
                 xs = [i + (k - (len(metrics) - 1) / 2) * width for i in range(len(rows))]
-                ax.bar(xs, values, width, label=metric)
+                bars = ax.bar(xs, values, width, label=metric)
+                ax.bar_label(bars, labels=["" if v != v else f"{v:.0f}" for v in values],
+                             fontsize=6, padding=1)
+            ax.set_xlim(-0.6, max(len(rows), 2) - 0.4)
             ax.set_xticks(range(len(rows)))
             ax.set_xticklabels(names, rotation=20, ha="right", fontsize=8)
             ax.legend(fontsize=7, loc="upper right", ncol=2)
