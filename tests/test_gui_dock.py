@@ -163,3 +163,26 @@ def test_dock_syncs_with_a_real_server(dock, sample, pg_dsn):
         with psycopg.connect(pg_dsn, autocommit=True) as con:
             con.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
             con.execute(f"DROP ROLE IF EXISTS {dbname}_staff")
+
+
+def test_plugin_shows_the_dock_and_reaches_processing(qgis_iface, plugin_package, sample):
+    plugin = plugin_package.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        names = [a.objectName() for a in plugin.actions]
+        assert names[0] == "UrbanGridOpenToolbox" and "UrbanGridShowDock" in names
+        dock = plugin.show_dock(True)
+        assert dock is plugin.show_dock(True)  # created once
+        grid_algs = [a.id() for a in dock.algorithms_for("grid")]
+        assert grid_algs and all(a.startswith("urbangrid:") for a in grid_algs)
+        assert any("grid" in a for a in grid_algs)
+        menu = dock.buttons["tools_grid"].menu()
+        dock._fill_menu(menu, "grid")
+        assert len(menu.actions()) == len(grid_algs)
+        dock.set_project(sample)
+        review = dock.open_review()
+        assert review is not None and review.session.candidates
+        review.close()
+    finally:
+        plugin.unload()
+    assert plugin.dock is None and plugin.actions == []

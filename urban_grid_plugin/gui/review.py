@@ -274,12 +274,13 @@ class SyncedCanvases(QWidget):
                 lambda s=src, d=dst: self._follow(s, d))
 
     def release(self) -> None:
-        """Empty the canvases and take the rubber bands off their scenes."""
-        for canvas, band in zip(self.canvases, self.bands, strict=True):
+        """Empty the canvases and take the rubber bands off their scenes (idempotent)."""
+        bands, self.bands = self.bands, []
+        for canvas in self.canvases:
             canvas.setLayers([])
+        for canvas, band in zip(self.canvases, bands):  # noqa: B905 - empty after a release
             band.reset(QgsWkbTypes.PolygonGeometry)
             canvas.scene().removeItem(band)
-        self.bands = []
 
     def _follow(self, src: int, dst: int) -> None:
         if self._syncing:
