@@ -121,6 +121,9 @@ def test_time_limit_lookup_precedence():
     assert table.limit("2013", "0201", "normal", "处置").label == "5 工作日"  # '*' default
     assert table.limit("2026", "06001", "normal", "处置").label == "20 工作日"
     assert table.limit("2026", "09009", "urgent", "立案").label == "1 工作时"
+    # 2013 event and component codes overlap: 0101 is 私搭乱建 and 上水井盖.
+    assert table.limit("2013", "0101", "normal", "处置", kind="component").label == "2 工作日"
+    assert table.limit("2013", "0305", "normal", "处置", kind="component").label == "5 工作日"
 
 
 def test_deadline_on_calendar():
@@ -135,8 +138,9 @@ def test_packaged_time_limits_reference_real_classes():
         if row.class_code == "*":
             continue
         profiles = ("2013", "2026") if row.profile == "*" else (row.profile,)
-        for profile in profiles:
-            codes = load_classes("event", profile)
+        kinds = ("event", "component") if row.kind == "*" else (row.kind,)
+        for profile, kind in ((p, k) for p in profiles for k in kinds):
+            codes = load_classes(kind, profile)
             if len(row.class_code) == 2:
                 assert any(c.startswith(row.class_code) for c in codes), row
             else:
@@ -153,7 +157,8 @@ def test_bad_time_limit_row_is_named(tmp_path):
     path = tmp_path / "tl.csv"
     path.write_text("profile,class_code,urgency,stage,value,unit,note\n"
                     "*,*,*,处置,5,工作日,\n"
-                    "*,*,*,处置,3,工作周,\n", encoding="utf-8")
+                    "*,*,*,处置,3,工作周,\n", encoding="utf-8")  # no kind column: '*'
+
     with pytest.raises(InputError) as err:
         TimeLimitTable.load(path)
     assert err.value.row == 3 and err.value.field == "unit"

@@ -242,8 +242,12 @@ def test_create_validates_codes_before_writing(store):
         assert err.value.row == 2 and err.value.field == field
     assert dump(store.project) == snapshot
     comp = store.create_case(actor="a", role="inspector", kind="component", class_code="0101",
-                             component_id="3205080101000001", x=1.0, y=2.0)
+                             component_id="3205080101000001", x=1.0, y=2.0, at=START)
     assert comp["department"] == "供水公司"
+    store.transition(comp["case_id"], "file", actor="l", role="shift_leader", at=START)
+    event = store.transition(comp["case_id"], "dispatch", actor="d", role="dispatcher", at=START)
+    # A component 0101 (上水井盖) gets the component limit, not event 0101 私搭乱建's 20 工作日.
+    assert event["deadline"] == "2026-11-25T09:00:00+08:00"  # 2 工作日
     other = store.create_case(actor="a", role="inspector", profile="2026", class_code="06001", x=1.0, y=2.0)
     assert other["profile"] == "2026"
 

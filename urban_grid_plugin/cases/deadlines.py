@@ -2,16 +2,19 @@
 
 The time-limit table ``data/codes/time_limits.csv`` (city-editable) has the header::
 
-    profile,class_code,urgency,stage,value,unit,note
+    profile,kind,class_code,urgency,stage,value,unit,note
 
 - ``profile``: ``2013``, ``2026`` or ``*``.
+- ``kind``: ``event`` (事件), ``component`` (部件) or ``*``; the column may be left out
+  (then ``*``). Needed because 2013 event and component codes overlap (0101 is both
+  私搭乱建 and 上水井盖).
 - ``class_code``: a full class code (``0101``), a 2-digit major class (``04``) or ``*``.
 - ``urgency``: ``normal``, ``urgent`` or ``*``.
 - ``stage``: one of :data:`STAGES` (Chinese label or ASCII id).
 - ``value`` + ``unit``: the limit, unit ∈ 工作时 / 工作日 / 自然时 (自然日 also accepted).
 
 The most specific row wins: exact class over major class over ``*``, then exact
-urgency over ``*``, then exact profile over ``*``.
+urgency over ``*``, then exact kind over ``*``, then exact profile over ``*``.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class TimeLimit:
     value: float
     unit: str
     note: str = ""
+    kind: str = "*"
 
     @property
     def label(self) -> str:
@@ -70,8 +74,8 @@ class TimeLimitTable:
     def __init__(self, limits: list[TimeLimit], calendar: WorkingCalendar | None = None) -> None:
         self.limits = limits
         self.calendar = calendar or WorkingCalendar.load()
-        self._index: dict[tuple[str, str, str, str], TimeLimit] = {
-            (t.profile, t.class_code, t.urgency, t.stage): t for t in limits
+        self._index: dict[tuple[str, str, str, str, str], TimeLimit] = {
+            (t.profile, t.kind, t.class_code, t.urgency, t.stage): t for t in limits
         }
 
     @classmethod
@@ -82,30 +86,32 @@ class TimeLimitTable:
         path = os.fspath(path) if path is not None else default_time_limits_path()
         return cls(read_time_limits(path), calendar)
 
-    def limit(self, profile: str, class_code: str, urgency: str, stage: str) -> TimeLimit:
-        """The most specific time limit for a class, urgency and stage."""
+    def limit(self, profile: str, class_code: str, urgency: str, stage: str, kind: str = "event") -> TimeLimit:
+        """The most specific time limit for a class (of ``kind``), urgency and stage."""
         stage = stage_id(stage)
-        for p in (profile, "*"):
-            for c in (class_code, class_code[:2], "*"):
-                for u in (urgency, "*"):
-                    hit = self._index.get((p, c, u, stage))
-                    if hit is not None:
-                        return hit
+        for c in (class_code, class_code[:2], "*"):
+            for u in (urgency, "*"):
+                for k in (kind, "*"):
+                    for p in (profile, "*"):
+                        hit = self._index.get((p, k, c, u, stage))
+                        if hit is not None:
+                            return hit
         raise InputError(
             f"no time limit for stage {stage} {STAGES[stage]}, class {class_code}, urgency {urgency}; "
             "add a row (or a '*' default) to the time-limit table"
         )
 
     def deadline(
-        self, start: dt.datetime | str, profile: str, class_code: str, urgency: str, stage: str
+        self, start: dt.datetime | str, profile: str, class_code: str, urgency: str, stage: str,
+        kind: str = "event",
     ) -> dt.datetime:
         """Deadline of ``stage`` for a case whose stage began at ``start``."""
-        limit = self.limit(profile, class_code, urgency, stage)
+        limit = self.limit(profile, class_code, urgency, stage, kind)
         return self.calendar.add(parse_ts(start), limit.value, limit.unit)
 
-    def deadline_text(self, start, profile, class_code, urgency, stage) -> str:
+    def deadline_text(self, start, profile, class_code, urgency, stage, kind: str = "event") -> str:
         """:meth:`deadline` as a stored ISO timestamp."""
-        return format_ts(self.deadline(start, profile, class_code, urgency, stage))
+        return format_ts(self.deadline(start, profile, class_code, urgency, stage, kind))
 
 
 def stage_id(stage: str) -> str:
@@ -125,7 +131,7 @@ def read_time_limits(path: str, text: str | None = None) -> list[TimeLimit]:
     if text is None and not os.path.exists(path):
         raise InputError("time-limit table not found", source=path)
     out: list[TimeLimit] = []
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, str, str, str, str]] = set()
     fh_cm = io.StringIO(text.lstrip("\ufeff")) if text is not None else open(path, newline="", encoding="utf-8-sig")
     with fh_cm as fh:
         reader = csv.DictReader(fh)
@@ -139,6 +145,10 @@ def read_time_limits(path: str, text: str | None = None) -> list[TimeLimit]:
             profile = row.get("profile") or "*"
             if profile not in ("2013", "2026", "*"):
                 raise InputError(f"bad profile {profile!r}", source=path, row=row_no, field="profile")
+            kind = row.get("kind") or "*"
+            if kind not in ("event", "component", "*"):
+                raise InputError(f"bad kind {kind!r}; use event, component or *", source=path,
+                                 row=row_no, field="kind")
             code = row["class_code"] or "*"
             if code != "*" and not code.isdigit():
                 raise InputError(f"bad class code {code!r}", source=path, row=row_no, field="class_code")
@@ -159,11 +169,11 @@ def read_time_limits(path: str, text: str | None = None) -> list[TimeLimit]:
             if row["unit"] not in UNITS:
                 raise InputError(f"bad unit {row['unit']!r}; use one of {', '.join(UNITS)}", source=path,
                                  row=row_no, field="unit")
-            key = (profile, code, urgency, stage)
+            key = (profile, kind, code, urgency, stage)
             if key in seen:
                 raise InputError("duplicate time-limit row", source=path, row=row_no, field="class_code")
             seen.add(key)
-            out.append(TimeLimit(profile, code, urgency, stage, value, row["unit"], row.get("note", "")))
+            out.append(TimeLimit(profile, code, urgency, stage, value, row["unit"], row.get("note", ""), kind))
     return out
 
 

@@ -388,7 +388,7 @@ class CaseStore:
             updates, event = plan_report(
                 case_id, actor=actor, role=role, at=when, source=spec["source"], limits=self.limits,
                 profile=spec["profile"], class_code=spec["class_code"], urgency=spec["urgency"],
-                note=spec.get("note"),
+                note=spec.get("note"), kind=spec["kind"],
             )
             row = {c: spec.get(c) for c in UG_CASE.column_names}
             row.update(case_id=case_id, created_at=format_ts(when), updated_at=format_ts(when),

@@ -98,7 +98,7 @@ def check_role(role: str) -> None:
 
 def plan_report(
     case_id: str, *, actor: str, role: str, at: dt.datetime, source: str, limits: TimeLimitTable,
-    profile: str, class_code: str, urgency: str, note: str | None = None,
+    profile: str, class_code: str, urgency: str, note: str | None = None, kind: str = "event",
 ) -> tuple[dict, dict]:
     """Deadline and event row for a newly reported case (上报 or 热线登记).
 
@@ -112,7 +112,7 @@ def plan_report(
             + ", ".join(role_label(r) for r in REPORT.roles)
         )
     stage = "dispatch_confirm" if source == "hotline" else "file"
-    deadline = limits.deadline_text(at, profile, class_code, urgency, stage)
+    deadline = limits.deadline_text(at, profile, class_code, urgency, stage, kind)
     event = _event(case_id, None, "collecting", REPORT.id, actor, role, at, note, None, deadline)
     return {"state": "collecting", "deadline": deadline}, event
 
@@ -179,17 +179,18 @@ def _next_deadline(case, act: Action, at, limits: TimeLimitTable, extension) -> 
     if act.stage == "keep":
         return case.get("deadline")
     key = (case["profile"], case["class_code"], case["urgency"])
+    kind = case.get("kind") or "event"
     if act.stage == "extend":
         # 延期 pushes the handling deadline out; by default by one more handling limit.
         base = parse_ts(case.get("deadline")) or parse_ts(at)
         if extension is None:
-            lim = limits.limit(*key, "handle")
+            lim = limits.limit(*key, "handle", kind)
             extension = (lim.value, lim.unit)
         value, unit = extension
         return format_ts(limits.calendar.add(base, float(value), unit))
     if act.stage not in STAGES:
         raise ValueError(act.stage)
-    return limits.deadline_text(at, *key, act.stage)
+    return limits.deadline_text(at, *key, act.stage, kind)
 
 
 def _event(case_id, from_state, to_state, action, actor, role, at, note, assignee, deadline) -> dict:
