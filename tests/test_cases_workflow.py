@@ -114,6 +114,8 @@ def test_every_legal_transition(store, action):
     for from_state in act.from_states:
         clock = Clock()
         case_id = reach(store, from_state, clock)
+        if action in ("close", "rework"):
+            step(store, case_id, "check", clock)  # 结案 / 返工 follow the on-site check
         before = len(store.events(case_id))
         event = step(store, case_id, action, clock)
         case = store.get(case_id)
@@ -147,6 +149,26 @@ def test_illegal_transitions_are_refused_and_change_nothing(store):
             refused += 1
     assert refused > 100
     assert dump(store.project) == snapshot
+
+
+def test_close_and_rework_wait_for_the_check(store):
+    clock = Clock()
+    case_id = reach(store, "verifying", clock)
+    snapshot = dump(store.project)
+    for action in ("close", "rework"):
+        with pytest.raises(WorkflowError, match="waits for the inspector's on-site check"):
+            step(store, case_id, action, clock)
+    assert dump(store.project) == snapshot
+    step(store, case_id, "check", clock)
+    step(store, case_id, "rework", clock)
+    for action in ("dispatch", "feedback", "send_check"):
+        step(store, case_id, action, clock)
+    # The earlier check belongs to the earlier 核查派发: a new check is needed.
+    with pytest.raises(WorkflowError, match="on-site check"):
+        step(store, case_id, "close", clock)
+    step(store, case_id, "check", clock)
+    step(store, case_id, "close", clock)
+    assert store.get(case_id)["state"] == "closed"
 
 
 def test_wrong_role_is_refused(store):

@@ -453,12 +453,18 @@ class CaseStore:
         """Plan and write one transition inside the caller's transaction."""
         when = self.when(at)
         case = self._get(con, case_id)
-        stamps = [parse_ts(r[0]) for r in con.execute(
-            f"SELECT at FROM {UG_CASE_EVENT.name} WHERE case_id=?", (case_id,))]
-        last = format_ts(max(stamps)) if stamps else None
+        history = sorted(
+            ((parse_ts(r[0]), r[1]) for r in con.execute(
+                f"SELECT at, action FROM {UG_CASE_EVENT.name} WHERE case_id=? ORDER BY fid", (case_id,))),
+            key=lambda item: item[0],
+        )
+        last = format_ts(history[-1][0]) if history else None
+        actions = [a for _, a in history]
+        sent = max((i for i, a in enumerate(actions) if a == "send_check"), default=None)
+        checked = sent is not None and "check" in actions[sent + 1:]
         updates, event = plan_transition(
             case, action, actor=actor, role=role, at=when, limits=self.limits,
-            last_event_at=last, note=note, assignee=assignee, extension=extension,
+            last_event_at=last, note=note, assignee=assignee, extension=extension, checked=checked,
         )
         sets = ", ".join(f"{k}=?" for k in updates)
         con.execute(f"UPDATE {UG_CASE.name} SET {sets} WHERE case_id=?", [*updates.values(), case_id])

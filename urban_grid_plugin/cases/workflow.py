@@ -129,8 +129,12 @@ def plan_transition(
     note: str | None = None,
     assignee: str | None = None,
     extension: tuple[float, str] | None = None,
+    checked: bool | None = None,
 ) -> tuple[dict, dict]:
     """Check ``action`` on ``case`` and return ``(case_updates, event_row)``.
+
+    ``checked`` says whether the inspector has reported the on-site 核查 since the
+    last 核查派发; 结案 and 返工 wait for it (None skips that rule).
 
     Raises :class:`WorkflowError` naming the case, its state and the allowed actions
     when the action is illegal in that state, and the roles when the role is wrong.
@@ -156,6 +160,11 @@ def plan_transition(
     if last_event_at is not None and parse_ts(at) < parse_ts(last_event_at):
         raise WorkflowError(
             f"case {cid}: {act.describe()} at {format_ts(at)} is earlier than its last step at {last_event_at}"
+        )
+    if act.id in ("close", "rework") and checked is False:
+        raise WorkflowError(
+            f"case {cid}: {act.describe()} waits for the inspector's on-site check; "
+            f"next is {ACTIONS['check'].describe()} by {role_label('inspector')}"
         )
     if act.id == "dispatch":
         assignee = assignee or case.get("department")
