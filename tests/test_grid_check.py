@@ -27,6 +27,11 @@ def built(tmp_path_factory):
 def test_own_grid_has_no_problems(built):
     project, cells, communities, _ = built
     assert len(check_cells(cells, communities)) == 0
+    # Ring orientation is not a problem: clockwise and counter-clockwise cells mix.
+    flipped = cells.set_geometry(shapely.reverse(cells.geometry.values))
+    mixed = cells.copy()
+    mixed.loc[::2, "geometry"] = flipped.geometry[::2]
+    assert len(check_cells(mixed, communities)) == 0
 
 
 def _interior(cells, communities, count, exclude=()):

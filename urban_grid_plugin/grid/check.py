@@ -122,16 +122,26 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
 
 
 def _segments(geoms: np.ndarray):
-    """Every ring edge as snapped start/end coordinates with its cell index."""
-    normalized = shapely.normalize(geoms)  # exteriors clockwise, holes counter-clockwise
-    rings, cell_of_ring = shapely.get_rings(normalized, return_index=True)
+    """Every ring edge as snapped start/end coordinates, its cell, and whether it runs
+    the "standard" way round (exteriors counter-clockwise, holes clockwise).
+
+    Ring orientation comes from the shoelace sum in numpy rather than from
+    ``shapely.normalize``, which would copy every geometry.
+    """
+    rings, cell_of_ring = shapely.get_rings(geoms, return_index=True)
     coords, ring_of_coord = shapely.get_coordinates(rings, return_index=True)
-    snapped = np.round(coords / _SNAP).astype(np.int64)
     same = ring_of_coord[:-1] == ring_of_coord[1:]
+    local = coords - coords.min(axis=0) if len(coords) else coords  # keep the products small
+    cross = local[:-1, 0] * local[1:, 1] - local[1:, 0] * local[:-1, 1]
+    signed = np.bincount(ring_of_coord[:-1][same], weights=cross[same], minlength=len(rings))
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = cell_of_ring[1:] != cell_of_ring[:-1]
+    standard = (signed > 0) == exterior
+    snapped = np.round(coords / _SNAP).astype(np.int64)
+    ring = ring_of_coord[:-1][same]
     start, end = snapped[:-1][same], snapped[1:][same]
-    cell = cell_of_ring[ring_of_coord[:-1][same]]
     real_start, real_end = coords[:-1][same], coords[1:][same]
-    return start, end, cell, real_start, real_end
+    return start, end, cell_of_ring[ring], standard[ring], real_start, real_end
 
 
 def _unmatched_edges(geoms: np.ndarray):
@@ -139,10 +149,11 @@ def _unmatched_edges(geoms: np.ndarray):
 
     Returns the cell index and real coordinates of each unmatched edge.
     """
-    start, end, cell, real_start, real_end = _segments(geoms)
-    forward = (start[:, 0] < end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] < end[:, 1]))
-    lo = np.where(forward[:, None], start, end)
-    hi = np.where(forward[:, None], end, start)
+    start, end, cell, standard, real_start, real_end = _segments(geoms)
+    ascending = (start[:, 0] < end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] < end[:, 1]))
+    lo = np.where(ascending[:, None], start, end)
+    hi = np.where(ascending[:, None], end, start)
+    forward = ascending ^ ~standard  # directions as if every ring ran the standard way
     order = np.lexsort((hi[:, 1], hi[:, 0], lo[:, 1], lo[:, 0]))
     lo, hi, fwd, cl = lo[order], hi[order], forward[order], cell[order]
     new_group = np.ones(len(lo), dtype=bool)
