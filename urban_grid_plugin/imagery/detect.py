@@ -39,8 +39,10 @@ from .features import (
     excess_green,
     fill_holes,
     opening,
+    pool,
     raw_features,
     shadow_mask,
+    upsample,
 )
 from .raster import color_bands, open_raster, resolution_in_metres
 
@@ -150,14 +152,10 @@ def _read_tile(ds, bands, window: Window, factor: int, out_shape: tuple[int, int
 
 def _max_near(index: np.ndarray, radius: int) -> np.ndarray:
     """Maximum of ``index`` within ``radius`` px, computed on a 2× max-pooled grid (4× cheaper)."""
-    h, w = index.shape
     if radius < 2:
         return ndi.maximum_filter(index, size=2 * radius + 1)
-    hp, wp = -(-h // 2), -(-w // 2)
-    padded = np.pad(index, ((0, hp * 2 - h), (0, wp * 2 - w)), mode="edge")
-    pooled = padded.reshape(hp, 2, wp, 2).max(axis=(1, 3))
-    near = ndi.maximum_filter(pooled, size=2 * ((radius + 1) // 2) + 1)
-    return np.repeat(np.repeat(near, 2, axis=0), 2, axis=1)[:h, :w]
+    near = ndi.maximum_filter(pool(index, 2, "max"), size=2 * ((radius + 1) // 2) + 1)
+    return upsample(near, 2, index.shape)
 
 
 def _gate_objects(labels: np.ndarray, count: int, keep: np.ndarray, fa, fb, stats_before, stats_after,
