@@ -83,6 +83,42 @@ def upsample(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return np.kron(mask, np.ones((fy, fx), bool))[: shape[0], : shape[1]] if (fy, fx) != (1, 1) else mask
 
 
+def otsu(values: np.ndarray) -> float:
+    """Otsu's threshold of a 1-D sample (256 bins)."""
+    hist, edges = np.histogram(values, bins=256)
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(hist)
+    w1 = w0[-1] - w0
+    m0 = np.cumsum(hist * centres) / np.maximum(w0, 1)
+    m1 = (np.sum(hist * centres) - np.cumsum(hist * centres)) / np.maximum(w1, 1)
+    return float(centres[np.argmax(w0 * w1 * (m0 - m1) ** 2)])
+
+
+def cva_baseline(data: Path) -> tuple[tuple[float, float, float], int]:
+    """Change-vector analysis (|B - A| after per-band mean/std matching, Otsu threshold).
+
+    The classic training-free baseline: it flags every colour change, seasonal or not.
+    Returns overall pixel (P, R, F1) and the false objects on the no-change pair.
+    """
+    totals, no_change = np.zeros(3, int), 0
+    for png in sorted((data / "label").glob("*.png")):
+        a = np.asarray(Image.open(data / "A" / png.name).convert("RGB"), np.float32)
+        b = np.asarray(Image.open(data / "B" / png.name).convert("RGB"), np.float32)
+        b = (b - b.mean((0, 1))) / (b.std((0, 1)) + 1e-6) * a.std((0, 1)) + a.mean((0, 1))
+        mag = np.linalg.norm(ndi.uniform_filter(b - a, (5, 5, 1)), axis=2)
+        pred = mag > otsu(mag.ravel())
+        labels, n = ndi.label(pred)
+        sizes = np.bincount(labels.ravel(), minlength=n + 1)
+        keep = sizes * 0.25 >= 20.0
+        keep[0] = False
+        pred = keep[labels]
+        truth = np.asarray(Image.open(png).convert("L")) > 127
+        totals += ((pred & truth).sum(), (pred & ~truth).sum(), (~pred & truth).sum())
+        if png.stem == NO_CHANGE:
+            no_change = int(keep.sum())
+    return prf(*totals), no_change
+
+
 def evaluate(data: Path, params: DetectorParams, quiet: bool = False) -> dict:
     """Run the detector on every pair; return per-image and overall scores."""
     names = sorted(p.stem for p in (data / "label").glob("*.png"))
@@ -117,6 +153,9 @@ def evaluate(data: Path, params: DetectorParams, quiet: bool = False) -> dict:
         (pp, pr, pf), (op, orr, of) = overall["pixel"], overall["object"]
         print(f"{'OVERALL':24s} {pp:8.3f} {pr:6.3f} {pf:6.3f} | {op:8.3f} {orr:6.3f} {of:6.3f}")
         print(f"false candidates on the no-change pair {NO_CHANGE}: {false_on_no_change}")
+        (cp, cr, cf), cva_false = cva_baseline(data)
+        print(f"baseline CVA (colour difference, Otsu): pixel P {cp:.3f} R {cr:.3f} F1 {cf:.3f}, "
+              f"{cva_false} false candidates on the no-change pair")
         print(f"pixel_f1={pf:.3f} object_f1={of:.3f} no_change_false={false_on_no_change}")
     return {"rows": rows, "overall": overall, "no_change_false": false_on_no_change}
 
