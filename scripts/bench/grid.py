@@ -39,6 +39,7 @@ import numpy as np
 import shapely
 
 WHEEL_VENV = "/tmp/ug-shapely-wheel"
+REPEATS = 3  # both checks report their best of three runs
 QGIS_PLUGINS = "/usr/share/qgis/python/plugins"
 
 
@@ -92,9 +93,12 @@ def qgis_creategrid_clip(inputs: dict[str, str], size: float) -> tuple[float, in
 def coverage_is_valid_time(cells: np.ndarray) -> tuple[float, bool, str]:
     """Seconds for shapely.coverage_is_valid on ``cells`` (here, or in the wheel venv)."""
     if shapely.geos_version >= (3, 12, 0):
-        start = time.perf_counter()
-        valid = bool(shapely.coverage_is_valid(cells))
-        return time.perf_counter() - start, valid, f"in-process GEOS {shapely.geos_version_string}"
+        best = float("inf")
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            valid = bool(shapely.coverage_is_valid(cells))
+            best = min(best, time.perf_counter() - start)
+        return best, valid, f"in-process GEOS {shapely.geos_version_string}"
     python = os.path.join(WHEEL_VENV, "bin", "python")
     if not os.path.exists(python):
         # Any python3 will do: the wheel bundles its own GEOS.
@@ -106,8 +110,11 @@ def coverage_is_valid_time(cells: np.ndarray) -> tuple[float, bool, str]:
     code = (
         "import json, sys, time, numpy as np, shapely\n"
         f"cells = shapely.from_wkb(np.load({wkb_path!r}, allow_pickle=True))\n"
-        "start = time.perf_counter(); valid = bool(shapely.coverage_is_valid(cells))\n"
-        "print(json.dumps({'seconds': time.perf_counter() - start, 'valid': valid, 'geos': shapely.geos_version_string}))\n"
+        "best = float('inf')\n"
+        f"for _ in range({REPEATS}):\n"
+        "    start = time.perf_counter(); valid = bool(shapely.coverage_is_valid(cells))\n"
+        "    best = min(best, time.perf_counter() - start)\n"
+        "print(json.dumps({'seconds': best, 'valid': valid, 'geos': shapely.geos_version_string}))\n"
     )
     try:
         out = subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout
@@ -125,9 +132,12 @@ def time_check(project: str) -> tuple[float, float, int, np.ndarray]:
     cells = store.read_active_cells(project)
     communities = store.read_table(project, store.COMMUNITY)
     read = time.perf_counter() - start
-    start = time.perf_counter()
-    problems = check_cells(cells, communities)
-    return time.perf_counter() - start, read, len(problems), np.asarray(cells.geometry.values, dtype=object)
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        problems = check_cells(cells, communities)
+        best = min(best, time.perf_counter() - start)
+    return best, read, len(problems), np.asarray(cells.geometry.values, dtype=object)
 
 
 def main() -> int:
@@ -154,6 +164,7 @@ def main() -> int:
         stats = result.area_stats()
         print(f"build {mode:<8} {seconds:8.1f} s  {result.active:>7} cells  area m² median {stats['median']:.0f} "
               f"mean {stats['mean']:.0f}, {stats['within'] * 100:.1f}% within ±30%  (peak RSS {peak_rss_mb():.0f} MB)")
+        print("      " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
     for mode, project in (("barrier", barrier_project), ("lattice", lattice_project)):
         check_seconds, read_seconds, problems, cells = time_check(project)
         cov_seconds, cov_valid, where = coverage_is_valid_time(cells)

@@ -8,6 +8,7 @@ input or a cancel leaves the stored grid exactly as it was.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -45,6 +46,7 @@ class BuildResult:
     areas: np.ndarray = field(default_factory=lambda: np.array([]))
     target_area: float = DEFAULT_TARGET_AREA
     tolerance: float = DEFAULT_TOLERANCE
+    seconds: dict[str, float] = field(default_factory=dict)  # read / generate / history / write
 
     def area_stats(self) -> dict[str, float]:
         """Min/median/mean/max area and the share of cells within the tolerance band."""
@@ -136,6 +138,8 @@ def build_grid(
     # A project that does not exist yet is created only once the input passed every
     # check, so a rejected build leaves no half-made file behind.
     crs = resolve_working_crs(None) if missing else project_crs(project_path)
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
     progress.info("reading communities")
     communities = load_communities(communities_path, layer=layer, code_field=code_field,
                                    name_field=name_field, target_crs=crs, progress=progress)
@@ -152,16 +156,21 @@ def build_grid(
     existing = store.empty_cells(crs) if missing else store.read_cells(project_path)
     last = max_sequence(existing)
     row_height = cell_size or row_height_for(target_area)
-    result = BuildResult(communities=len(communities), target_area=target_area, tolerance=tolerance)
+    result = BuildResult(communities=len(communities), target_area=target_area, tolerance=tolerance,
+                         seconds=seconds)
     columns: dict[str, list] = {c: [] for c in store.CELL_COLUMNS + ["geometry"]}
     events: list[tuple] = []
     by_community = {k: g for k, g in existing.groupby("community_code")} if len(existing) else {}
+    seconds["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     generated = []
     for _, community in progress.sub(0, 80).iterate(communities.iterrows(), len(communities)):
         generated.append(generate_cells(community.geometry, mode=mode, target_area=target_area,
                                         tolerance=tolerance, cell_size=cell_size, barriers=barriers,
                                         barrier_tree=tree))
     generated = _share_boundary_vertices(generated, communities)
+    seconds["generate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     for (_, community), cells in zip(communities.iterrows(), generated, strict=True):
         code = community["community_code"]
         rows, new_events = regrid_community(by_community.pop(code, None), community, cells,
@@ -189,6 +198,8 @@ def build_grid(
     streets = dissolve_streets(communities, street_names)
     progress.check()
     progress.info("writing the project GeoPackage")
+    seconds["history"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     if missing:
         create_project(project_path, crs=crs)
     store.write_tables(project_path, {
@@ -199,6 +210,7 @@ def build_grid(
     })
     set_project_meta(project_path, grid_mode=mode, grid_target_area=str(target_area),
                      grid_tolerance=str(tolerance), grid_cell_size=str(row_height))
+    seconds["write"] = time.perf_counter() - clock
     progress.set_percent(100)
     actions = new_history["action"]
     result.created = int((actions == "created").sum())
