@@ -30,7 +30,7 @@ def _project_param() -> QgsProcessingParameterFile:
 
 def _layer_path(alg, parameters, name, context) -> str | None:
     layer = alg.parameterAsVectorLayer(parameters, name, context)
-    return layer.source().split("|")[0] if layer is not None else None
+    return layer.source() if layer is not None else None  # "path|layername=x" is understood
 
 
 class _ImageryAlgorithm(QgsProcessingAlgorithm):

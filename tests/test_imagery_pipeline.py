@@ -206,3 +206,28 @@ def test_qgis_process_runs_the_detection(scene, tmp_path):
                                "BEFORE=sat2025", "AFTER=missing", f"WORK={tmp_path / 'w2'}")
     assert bad.returncode != 0
     assert "no imagery epoch 'missing'" in bad.stdout + bad.stderr
+
+
+def test_lists_read_named_layers_and_reject_points(tmp_path):
+    from shapely.geometry import Point
+
+    from urban_grid_plugin.imagery.lists import compare_lists
+
+    cands = gpd.GeoDataFrame({"candidate_id": ["a", "b", "c"]},
+                             geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10), box(40, 0, 50, 10)],
+                             crs="EPSG:4547")
+    lists = tmp_path / "lists.gpkg"
+    gpd.GeoDataFrame({"permit_no": ["规许-7"]}, geometry=[box(-1, -1, 11, 11)], crs="EPSG:4547").to_file(
+        lists, layer="permits")
+    gpd.GeoDataFrame({"id": ["D1"]}, geometry=[box(20, 0, 22, 10)], crs="EPSG:4547").to_file(
+        lists, layer="demolished")
+    out = compare_lists(cands, permits=f"{lists}|layername=permits", demolished=f"{lists}|demolished")
+    assert out["list_status"].tolist() == ["permitted", "new", "new"]  # 20 % overlap < 30 %
+    assert out.loc[0, "list_ref"] == "permits: 规许-7"
+    out = compare_lists(cands, demolished=f"{lists}|demolished", min_overlap=0.1)
+    assert out["list_status"].tolist() == ["new", "rebuilt", "new"]
+    points = tmp_path / "points.gpkg"
+    gpd.GeoDataFrame({"id": [1]}, geometry=[Point(5, 5)], crs="EPSG:4547").to_file(points)
+    with pytest.raises(InputError, match="Polygon") as err:
+        compare_lists(cands, known=str(points))
+    assert "points.gpkg" in str(err.value) and "row 1" in str(err.value)

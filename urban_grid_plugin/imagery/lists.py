@@ -27,7 +27,20 @@ def _load(source, crs, what: str, progress: Progress | None) -> gpd.GeoDataFrame
         return None
     if isinstance(source, gpd.GeoDataFrame):
         return source.to_crs(crs)
-    return read_vector(source, geometry_types=POLYGONAL, target_crs=crs, progress=progress, what=what)
+    path, layer = split_source(str(source))
+    return read_vector(path, layer=layer, geometry_types=POLYGONAL, target_crs=crs, progress=progress,
+                       what=what)
+
+
+def split_source(source: str) -> tuple[str, str | None]:
+    """``file.gpkg|layer`` or QGIS's ``file.gpkg|layername=layer`` → (path, layer)."""
+    if "|" not in source:
+        return source, None
+    path, rest = source.split("|", 1)
+    for part in rest.split("|"):
+        if part.startswith("layername="):
+            return path, part[len("layername="):]
+    return path, (rest if "=" not in rest else None)
 
 
 def _reference(frame: gpd.GeoDataFrame) -> pd.Series:

@@ -29,7 +29,7 @@ from .raster import open_raster
 from .store import CANDIDATE_COLUMNS
 
 
-def _tile_pieces(ds, window, touches_edge: bool):
+def _tile_pieces(ds, window):
     """Polygons, pixel counts and confidence sums of the components inside one window."""
     conf = ds.read(1, window=window)
     mask = conf > 0
@@ -58,7 +58,7 @@ def vectorise(change_path: str | os.PathLike, *, tile: int = 2048,
         windows = list(iter_windows(ds.width, ds.height, tile))
         for i, window in enumerate(windows):
             progress.step(i, len(windows))
-            for geom, n, s in _tile_pieces(ds, window, True):
+            for geom, n, s in _tile_pieces(ds, window):
                 geoms.append(geom)
                 pixels.append(n)
                 sums.append(s)
