@@ -6,7 +6,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 echo "1. The one map: every project layer, grouped and styled, in one QGIS project:"
-urbangrid -q map "$UG_PROJECT" -o "$UG_DEMO_DIR/one_map.qgz" --png "$UG_DEMO_DIR/one_map.png"
+lists=()
+img="$UG_DEMO_DIR/imagery"
+[ -f "$img/permits.gpkg" ] && lists+=(--permits "$img/permits.gpkg")
+[ -f "$img/known.gpkg" ] && lists+=(--known "$img/known.gpkg")
+[ -f "$img/demolished.gpkg" ] && lists+=(--demolished "$img/demolished.gpkg")
+urbangrid -q map "$UG_PROJECT" -o "$UG_DEMO_DIR/one_map.qgz" --png "$UG_DEMO_DIR/one_map.png" \
+  ${lists[@]+"${lists[@]}"}
 
 echo
 echo "2. The district report (QGIS print layouts: summary pages + one atlas page per street):"

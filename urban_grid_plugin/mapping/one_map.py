@@ -165,11 +165,15 @@ def load_project_layers(
     project_path: str | os.PathLike,
     project: QgsProject,
     progress: Progress | None = None,
+    lists: dict[str, str] | None = None,
 ) -> dict[str, QgsVectorLayer]:
     """Add every available one-map layer to ``project`` in its group; return them by key.
 
-    Missing tables are reported through ``progress`` and skipped.
+    Missing tables are reported through ``progress`` and skipped. ``lists`` maps
+    ``permit`` / ``known_violation`` / ``demolished`` to the user's own list files
+    (any OGR source, ``path`` or ``path|layername=x``) when they are not in the project.
     """
+    lists = {k: v for k, v in (lists or {}).items() if v}
     progress = ensure_progress(progress)
     tables = project_tables(project_path)
     root = project.layerTreeRoot()
@@ -182,6 +186,16 @@ def load_project_layers(
     for i, spec in enumerate(specs):
         progress.step(i, len(specs))
         table = next((t for t in spec.tables if t in tables and tables[t]), None)
+        if table is None and spec.key in lists:
+            layer = QgsVectorLayer(os.path.abspath(lists[spec.key]) if "|" not in lists[spec.key]
+                                   else lists[spec.key], titles[spec.key], "ogr")
+            if not layer.isValid():
+                raise InputError("cannot open this list layer", source=lists[spec.key])
+            apply_style(layer, spec)
+            project.addMapLayer(layer, False)
+            groups[spec.group].addLayer(layer).setExpanded(False)
+            added[spec.key] = layer
+            continue
         if table is None:
             if spec.key not in ("component_line", "component_polygon", "component_census",
                                 "candidate_listed"):
@@ -227,8 +241,12 @@ def build_one_map(
     output: str | os.PathLike,
     *,
     progress: Progress | None = None,
+    lists: dict[str, str] | None = None,
 ) -> dict[str, object]:
     """Write the one-map QGIS project ``output`` (.qgz) for ``project_path``.
+
+    ``lists`` adds the user's permit / known / demolished list files (see
+    :func:`load_project_layers`).
 
     Returns a summary: the output path, the layer keys added and the groups. Layer
     paths are stored relative to the .qgz, so the pair can be copied together.
@@ -246,7 +264,7 @@ def build_one_map(
     crs = _project_crs(project_path)
     project.setCrs(crs)
     project.writeEntryBool("Paths", "/Absolute", False)
-    layers = load_project_layers(project_path, project, progress.sub(0, 90))
+    layers = load_project_layers(project_path, project, progress.sub(0, 90), lists)
     if not layers:
         raise InputError("the project has no map layers yet; build the grid first",
                          source=os.fspath(project_path))

@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     one_map.add_argument("-o", "--output", required=True, help=".qgz file to write")
     one_map.add_argument("--png", help="also render the map to this PNG")
     one_map.add_argument("--lang", help="layer and group names language, e.g. zh_CN or en")
+    one_map.add_argument("--permits", help="规划许可 list layer to show (if not in the project)")
+    one_map.add_argument("--known", help="存量违建 list layer to show")
+    one_map.add_argument("--demolished", help="已拆违建 list layer to show")
     one_map.set_defaults(func=run_map)
 
 
@@ -58,7 +61,8 @@ def run_map(args: argparse.Namespace, progress: Progress) -> int:
 
     ensure_qgis_app()
     install_translator(args.lang)
-    result = build_one_map(args.project, args.output, progress=progress)
+    lists = {"permit": args.permits, "known_violation": args.known, "demolished": args.demolished}
+    result = build_one_map(args.project, args.output, progress=progress, lists=lists)
     print(f"one map: {result['output']} with {len(result['layers'])} layers "
           f"({', '.join(result['layers'])})")
     if args.png:
