@@ -309,3 +309,30 @@ def test_failure_in_a_later_chunk_removes_earlier_chunks(project, tmp_path, monk
         import_components(project, csv, mapping=mapping, chunk_rows=10)
     assert len(store.read_components(project, geometry=False)) == 0
     assert table(project, "SELECT count(*) FROM component_serial") == [(0,)]
+
+
+def test_bulk_written_layers_are_valid_geopackage_with_spatial_index(project, tmp_path):
+    csv, mapping = survey_csv(tmp_path, n=300)
+    import_components(project, csv, mapping=mapping, chunk_rows=120)
+    from osgeo import gdal, ogr
+
+    ds = gdal.OpenEx(project, gdal.OF_VECTOR)
+    layer = ds.GetLayerByName("component_point")
+    assert layer.GetFeatureCount() == 300 and layer.GetGeomType() == ogr.wkbPoint
+    assert layer.TestCapability(ogr.OLCFastSpatialFilter)
+    layer.SetSpatialFilterRect(X0, Y0, X0 + 500, Y0 + 500)
+    via_index = {f.GetField("obj_id") for f in layer}
+    comps = store.read_components(project)
+    inside = comps.cx[X0:X0 + 500, Y0:Y0 + 500]
+    assert via_index == set(inside["obj_id"]) and 0 < len(via_index) < 300
+    xmin, xmax, ymin, ymax = layer.GetExtent()
+    b = comps.total_bounds
+    assert (xmin, ymin, xmax, ymax) == pytest.approx(tuple(b))
+    ds = None
+    with sqlite3.connect(project) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert con.execute("SELECT count(*) FROM rtree_component_point_geom").fetchone() == (300,)
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        assert {"rtree_component_point_geom_insert", "trigger_insert_feature_count_component_point"} <= names
+    # and GDAL's own GeoPackage validation of the geometry blobs
+    assert pyogrio.read_dataframe(project, layer="component_point").geometry.is_valid.all()

@@ -45,7 +45,15 @@ from .schema import (
     ensure_attribute_tables,
     now_iso,
 )
-from .store import append_components, content_key, fid_marks, read_components, replace_versions
+from .store import (
+    begin,
+    content_key,
+    ensure_layers,
+    insert_components,
+    insert_rows,
+    read_components,
+    replace_versions,
+)
 
 VECTOR_EXT = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml")
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d")
@@ -459,15 +467,16 @@ def import_components(
         ctx.by_key = ctx.by_key[~ctx.by_key.index.duplicated()]
     total = sum(s.rows or 0 for s in sources) or None
     quarantines, updates = [], []
-    con = None if dry_run else connect(project_path)
-    marks: dict[str, int] = {}
+    con = None
+    if not dry_run:
+        ensure_layers(project_path)
+        with connect(project_path) as setup:
+            ensure_attribute_tables(setup)
+        setup.close()
+        con = begin(project_path)  # the whole batch is one transaction: all or nothing
     try:
-        if con is not None:
-            with con:
-                ensure_attribute_tables(con)
-            registry = _ids.read_registry(con)
-            marks = fid_marks(project_path)
-            changed_registry: dict[str, int] = {}
+        registry = _ids.read_registry(con) if con is not None else {}
+        changed_registry: dict[str, int] = {}
         for chunk in iter_chunks(sources, mp, crs, chunk_rows):
             progress.check()
             result.read += len(chunk)
@@ -486,7 +495,7 @@ def import_components(
                 registry.update(changed)
                 changed_registry.update(changed)
                 new.loc[need, "obj_id"] = issued
-                append_components(project_path, new, classes)
+                insert_components(con, new, classes)
             if total:
                 progress.set_percent(95.0 * min(result.read, total) / total)
         quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else _quarantine_frame(None, None, "")
@@ -494,14 +503,14 @@ def import_components(
             result.quarantined[str(r)] = int(n)
         if con is None:
             return result
-        with con:
-            _ids.write_registry(con, changed_registry)
-            con.execute(f"DELETE FROM {QUARANTINE} WHERE source_file IN ({','.join('?' * len(paths))})",
-                        [os.path.basename(p) for p in paths])
-            quarantine.to_sql(QUARANTINE, con, if_exists="append", index=False)
+        _ids.write_registry(con, changed_registry)
+        con.execute(f"DELETE FROM {QUARANTINE} WHERE source_file IN ({','.join('?' * len(paths))})",
+                    [os.path.basename(p) for p in paths])
+        insert_rows(con, QUARANTINE, quarantine)
+        con.execute("COMMIT")
     except BaseException:
-        if marks:
-            _undo_append(project_path, marks)
+        if con is not None:
+            con.execute("ROLLBACK")
         raise
     finally:
         if con is not None:
@@ -586,13 +595,6 @@ def _process_chunk(frame: gpd.GeoDataFrame, ctx: _Context):
             upd = (old[~same].reset_index(drop=True), inc[~same].reset_index(drop=True))
     new = good[~matched].reset_index(drop=True)
     return quarantine, new, good_district[~matched], upd, unchanged
-
-
-def _undo_append(project_path: str, fid_marks: dict[str, int]) -> None:
-    """Remove rows appended after ``fid_marks`` (a failed import leaves nothing behind)."""
-    from .store import _delete_after
-
-    _delete_after(project_path, fid_marks)
 
 
 def _quarantine_frame(frame: gpd.GeoDataFrame | None, rej: _Rejects | None, batch_id: str) -> pd.DataFrame:

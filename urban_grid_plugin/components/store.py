@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import struct
 
 import geopandas as gpd
 import numpy as np
@@ -30,7 +31,6 @@ from ..project import project_crs
 from .schema import (
     ATTRIBUTE_COLUMNS,
     COMPONENT_COLUMNS,
-    GEOMETRY_TYPES,
     HISTORY,
     LAYERS,
     VERSIONED_FIELDS,
@@ -88,46 +88,152 @@ def _max_fid(con, layer: str) -> int:
         return 0
 
 
+_OGR_TYPES = {"point": "wkbPoint", "line": "wkbMultiLineString", "polygon": "wkbMultiPolygon"}
+_INT_COLUMNS = ("import_key", "content_key", "source_row")
+
+
+def ensure_layers(project_path: str | os.PathLike) -> None:
+    """Create the three component layers (empty, with R-tree) where missing, through GDAL."""
+    missing = [k for k, layer in LAYERS.items() if layer not in existing_layers(project_path)]
+    if not missing:
+        return
+    from osgeo import gdal, ogr, osr
+
+    srs = osr.SpatialReference()
+    srs.ImportFromWkt(project_crs(project_path).to_wkt())
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    ds = gdal.OpenEx(os.fspath(project_path), gdal.OF_VECTOR | gdal.OF_UPDATE)
+    if ds is None:
+        raise InputError("cannot open the project for writing", source=os.fspath(project_path))
+    for kind in missing:
+        layer = ds.CreateLayer(LAYERS[kind], srs, getattr(ogr, _OGR_TYPES[kind]),
+                               options=["FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"])
+        if layer is None:
+            raise InputError(f"cannot create layer {LAYERS[kind]}", source=os.fspath(project_path))
+        for col in COMPONENT_COLUMNS:
+            layer.CreateField(ogr.FieldDefn(col, ogr.OFTInteger64 if col in _INT_COLUMNS else ogr.OFTString))
+    ds = None
+
+
+def begin(project_path: str | os.PathLike):
+    """A connection in manual-transaction mode with ``BEGIN IMMEDIATE`` issued.
+
+    Use as ``con = begin(p)`` … ``con.execute("COMMIT")``; on error
+    ``con.execute("ROLLBACK")``. Everything in between (bulk inserts, deletions,
+    history, quarantine, serial registry) is one atomic change of the project.
+    """
+    con = connect(project_path)
+    con.isolation_level = None
+    con.execute("BEGIN IMMEDIATE")
+    return con
+
+
+def _pylist(values: pd.Series) -> list:
+    """Column values as Python objects SQLite can bind (NaN/NA → None)."""
+    arr = values.to_numpy(object, copy=True)
+    arr[pd.isna(arr)] = None
+    return arr.tolist()
+
+
+def insert_components(con, frame: gpd.GeoDataFrame, classes: dict[str, CodeClass]) -> dict[str, int]:
+    """Bulk-insert components into their layers inside the caller's transaction.
+
+    GeoPackage geometry blobs are built with shapely (little-endian WKB behind the
+    8-byte GP header) and the R-tree rows are inserted directly, with the
+    per-row R-tree and feature-count triggers suspended for the insert and restored
+    before returning. Much faster than feature-by-feature OGR writes and, inside
+    the caller's transaction, all-or-nothing. Returns rows written per layer.
+    """
+    written: dict[str, int] = {}
+    if not len(frame):
+        return written
+    kind_of = frame["class_code"].map({c: k.geometry for c, k in classes.items()}).to_numpy(object)
+    for kind, layer in LAYERS.items():
+        mask = kind_of == kind
+        if not mask.any():
+            continue
+        part = frame[mask].reset_index(drop=True)
+        geoms = part.geometry.to_numpy()
+        if kind != "point":
+            single = np.isin(shapely.get_type_id(geoms), (1, 3))
+            if single.any():
+                geoms = geoms.copy()
+                geoms[single] = shapely.multilinestrings(geoms[single]) if kind == "line" else \
+                    np.array([shapely.MultiPolygon([g]) for g in geoms[single]], dtype=object)
+        out = part.reindex(columns=COMPONENT_COLUMNS)
+        out["content_key"] = content_key(out)
+        written[layer] = _bulk_insert(con, layer, out, geoms)
+    return written
+
+
+def _bulk_insert(con, layer: str, frame: pd.DataFrame, geoms: np.ndarray) -> int:
+    srs_id, geom_col = con.execute(
+        "SELECT srs_id, column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
+    header = b"GP\x00\x01" + struct.pack("<i", int(srs_id))  # version 0, little endian, no envelope
+    blobs = [header + w for w in shapely.to_wkb(geoms, byte_order=1, output_dimension=2)]
+    start = _max_fid(con, layer) + 1
+    fids = list(range(start, start + len(frame)))
+    suspended = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        "AND (name = ? OR name = ?)",
+        (layer, f"rtree_{layer}_{geom_col}_insert", f"trigger_insert_feature_count_{layer}")).fetchall()
+    for name, _ in suspended:
+        con.execute(f'DROP TRIGGER "{name}"')
+    columns = ", ".join(f'"{c}"' for c in COMPONENT_COLUMNS)
+    marks = ", ".join("?" * (len(COMPONENT_COLUMNS) + 2))
+    values = [(frame[c].astype(np.int64).tolist() if c in _INT_COLUMNS else _pylist(frame[c]))
+              for c in COMPONENT_COLUMNS]
+    con.executemany(f'INSERT INTO "{layer}" (fid, "{geom_col}", {columns}) VALUES ({marks})',
+                    zip(fids, blobs, *values, strict=True))
+    minx, miny, maxx, maxy = (shapely.bounds(geoms).T).tolist()
+    con.executemany(f'INSERT INTO "rtree_{layer}_{geom_col}" VALUES (?, ?, ?, ?, ?)',
+                    zip(fids, minx, maxx, miny, maxy, strict=True))
+    for _, sql in suspended:
+        con.execute(sql)
+    con.execute(f'UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "{layer}") '
+                "WHERE lower(table_name) = lower(?)", (layer,))
+    con.execute(
+        "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), "
+        "max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?), "
+        "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
+        (min(minx), min(minx), min(miny), min(miny), max(maxx), max(maxx), max(maxy), max(maxy), layer))
+    return len(frame)
+
+
 def append_components(
     project_path: str | os.PathLike,
     frame: gpd.GeoDataFrame,
     classes: dict[str, CodeClass],
     progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Append components to the layer of their class geometry; return the fid marks before writing."""
-    progress = ensure_progress(progress)
-    marks: dict[str, int] = {}
+    """Append components in one transaction (all or nothing); return rows written per layer."""
     if not len(frame):
-        return marks
-    kind_of = frame["class_code"].map({c: k.geometry for c, k in classes.items()}).to_numpy(object)
-    with connect(project_path) as con:
-        for layer in LAYERS.values():
-            marks[layer] = _max_fid(con, layer)
-    crs = project_crs(project_path)
+        return {}
+    ensure_layers(project_path)
+    con = begin(project_path)
     try:
-        for i, (kind, layer) in enumerate(LAYERS.items()):
-            part = frame[kind_of == kind]
-            if not len(part):
-                continue
-            progress.info(f"writing {len(part)} components to {layer}")
-            out = gpd.GeoDataFrame(part.reindex(columns=COMPONENT_COLUMNS).reset_index(drop=True),
-                                   geometry=part.geometry.reset_index(drop=True).to_numpy(), crs=crs)
-            for col in COMPONENT_COLUMNS:
-                if col not in ("import_key", "content_key", "source_row"):
-                    out[col] = out[col].astype(object)
-            out["import_key"] = out["import_key"].astype(np.int64)
-            out["content_key"] = content_key(out)
-            out["source_row"] = out["source_row"].astype(np.int64)
-            exists = layer in existing_layers(project_path)
-            pyogrio.write_dataframe(
-                out, os.fspath(project_path), layer=layer, driver="GPKG", append=exists,
-                geometry_type=GEOMETRY_TYPES[kind], promote_to_multi=kind != "point",
-            )
-            progress.set_percent(100.0 * (i + 1) / len(LAYERS))
-    except Exception as exc:
-        _delete_after(project_path, marks)
-        raise InputError(f"writing components failed, nothing was kept: {exc}", source=os.fspath(project_path)) from exc
-    return marks
+        written = insert_components(con, frame, classes)
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, Exception) and not isinstance(exc, InputError):
+            raise InputError(f"writing components failed, nothing was kept: {exc}",
+                             source=os.fspath(project_path)) from exc
+        raise
+    finally:
+        con.close()
+    return written
+
+
+def insert_rows(con, table: str, frame: pd.DataFrame) -> None:
+    """Insert a frame into an attribute table with plain executemany (stays in the caller's transaction)."""
+    if not len(frame):
+        return
+    cols = list(frame.columns)
+    values = [_pylist(frame[c]) if frame[c].dtype == object else frame[c].astype(object).where(frame[c].notna(), None).tolist()
+              for c in cols]
+    con.executemany(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
+                    zip(*values, strict=True))
 
 
 def _delete_after(project_path: str | os.PathLike, marks: dict[str, int]) -> None:
@@ -194,19 +300,23 @@ def replace_versions(
     new["init_date"] = full.loc[new["obj_id"], "init_date"].to_numpy()
     new["change_date"] = date
     hist = _history_rows(full.loc[new["obj_id"]].reset_index(drop=True), date, reason)
-    marks = append_components(project_path, new, classes)
+    ensure_layers(project_path)
+    with connect(project_path) as con:
+        ensure_attribute_tables(con)
+    con = begin(project_path)
     try:
-        with connect(project_path) as con:
-            ensure_attribute_tables(con)
-            for kind, layer in LAYERS.items():
-                fids = full.loc[full["layer"] == kind, "fid"].astype(int).tolist()
-                if not fids:
-                    continue
+        for kind, layer in LAYERS.items():
+            fids = full.loc[full["layer"] == kind, "fid"].astype(int).tolist()
+            if fids:
                 con.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', [(f,) for f in fids])
-            hist.to_sql(HISTORY, con, if_exists="append", index=False)
-    except Exception:
-        _delete_after(project_path, marks)
+        insert_components(con, new, classes)
+        insert_rows(con, HISTORY, hist)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
         raise
+    finally:
+        con.close()
     return len(new)
 
 
@@ -369,8 +479,11 @@ def reassign(
     hist = _history_rows(old, date, reason)
     rows = [cells[src].to_numpy(object)[cell[changed]] for src in ("code", "street_code", "community_code")]
     updates = list(zip(*rows, [date] * len(old), old["fid"].astype(int).tolist(), strict=True))
-    with connect(project_path) as con:
-        ensure_attribute_tables(con)
+    with connect(project_path) as setup:
+        ensure_attribute_tables(setup)
+    setup.close()
+    con = begin(project_path)
+    try:
         for kind, layer in LAYERS.items():
             mask = (old["layer"] == kind).to_numpy()
             if mask.any():
@@ -378,6 +491,12 @@ def reassign(
                     f'UPDATE "{layer}" SET grid_code=?, street_code=?, community_code=?, change_date=? WHERE fid=?',
                     [u for u, m in zip(updates, mask, strict=True) if m],
                 )
-        hist.to_sql(HISTORY, con, if_exists="append", index=False)
+        insert_rows(con, HISTORY, hist)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
     progress.set_percent(100)
     return result
