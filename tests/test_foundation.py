@@ -72,3 +72,22 @@ def test_plugin_loads_and_unloads(qgis_iface, plugin_package):
         plugin.unload()
     assert QgsApplication.processingRegistry().providerById("urbangrid") is None
     assert plugin.actions == []
+
+
+def test_cli_help_lists_every_capability(capsys):
+    from urban_grid_plugin import cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for group in cli.COMMAND_MODULES:
+        assert f"    {group}" in out, f"urbangrid --help does not list {group}"
+
+
+def test_cli_imports_only_the_group_it_runs():
+    from urban_grid_plugin import cli
+
+    assert cli._modules_for(["-q", "grid", "check", "x.gpkg"]) == [".grid.commands"]
+    assert cli._modules_for(["map", "p.gpkg"]) == [".report.commands"]
+    assert len(cli._modules_for(["--help"])) == len(set(cli.COMMAND_MODULES.values()))

@@ -16,20 +16,31 @@ from . import __version__
 from .errors import Cancelled, UrbanGridError
 from .progress import ConsoleProgress
 
-# Capability command modules, relative to this package. A module that is not there
-# yet is skipped, so capabilities can land one at a time.
-COMMAND_MODULES = (
-    ".grid.commands",
-    ".components.commands",
-    ".imagery.commands",
-    ".cases.commands",
-    ".sync.commands",
-    ".report.commands",
-)
+# Subcommand group → the capability module that registers it, relative to this
+# package. Only the group being run is imported: the groups pull in rasterio,
+# psycopg and pandas, and importing all of them cost ~1.5 s on every call.
+# A module that is not there yet is skipped, so capabilities can land one at a time.
+COMMAND_MODULES = {
+    "grid": ".grid.commands",
+    "components": ".components.commands",
+    "imagery": ".imagery.commands",
+    "cases": ".cases.commands",
+    "sync": ".sync.commands",
+    "report": ".report.commands",
+    "map": ".report.commands",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full argument parser with every available capability."""
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    """The command modules needed to parse ``argv``: one group's, or all for help."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first in COMMAND_MODULES:
+        return [COMMAND_MODULES[first]]
+    return list(dict.fromkeys(COMMAND_MODULES.values()))
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with the capabilities ``argv`` needs (all by default)."""
     parser = argparse.ArgumentParser(
         prog="urbangrid",
         description="UrbanGrid — digital city management (数字城管) from the command line.",
@@ -37,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"urbangrid {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for([] if argv is None else argv):
         try:
             module = importlib.import_module(name, __package__)
         except ModuleNotFoundError as exc:
@@ -50,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``urbangrid``; return the process exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
