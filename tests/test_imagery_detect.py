@@ -60,6 +60,15 @@ def test_tiles_agree_with_one_tile(pair, tmp_path):
     assert union > 0 and inter / union > 0.95
 
 
+def test_worker_processes_give_the_same_raster(pair, tmp_path):
+    one = detect_changes(pair["before"], pair["after"], tmp_path / "one.tif", params=DetectorParams(tile=96))
+    two = detect_changes(pair["before"], pair["after"], tmp_path / "two.tif",
+                         params=DetectorParams(tile=96, workers=2))
+    a, _ = _read(one.path)
+    b, _ = _read(two.path)
+    assert np.array_equal(a, b) and a.any()
+
+
 class _CancelAfter(Progress):
     def __init__(self, steps):
         self.steps = steps

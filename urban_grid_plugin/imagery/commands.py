@@ -10,7 +10,7 @@ from dataclasses import fields
 from ..errors import InputError
 from .detect import DetectorParams
 
-_TUNABLE = ("threshold", "feature_resolution", "before_max", "mbi_weight", "shadow_percentile", "tile")
+_TUNABLE = ("threshold", "feature_resolution", "before_max", "mbi_weight", "shadow_percentile", "tile", "workers")
 
 
 def _detector_args(p: argparse.ArgumentParser) -> None:

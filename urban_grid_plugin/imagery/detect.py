@@ -77,6 +77,7 @@ class DetectorParams:
     dsm_height_m: float = 2.5
     tile: int = 1024
     halo_m: float = 40.0
+    workers: int = 1
 
     def px(self, metres: float, res: float, minimum: int = 1) -> int:
         """A length in metres as a whole number of feature pixels."""
@@ -167,19 +168,27 @@ def _gate_objects(labels: np.ndarray, count: int, keep: np.ndarray, fa, fb, stat
     """
     gate = params.px(params.shadow_gate_m, res)
     grow = params.px(1.5, res)
-    margin = gate + grow + 2
-    h, w = labels.shape
-    for i, sl in enumerate(ndi.find_objects(labels), start=1):
-        if sl is None or not keep[i]:
-            continue
-        r0, r1 = max(0, sl[0].start - margin), min(h, sl[0].stop + margin)
-        c0, c1 = max(0, sl[1].start - margin), min(w, sl[1].stop + margin)
-        box = (slice(r0, r1), slice(c0, c1))
+
+    def near_new_shadow(box):
         sh_after = shadow_mask(fa["lum"][box], stats_after)
         sh_before = dilate(shadow_mask(fb["lum"][box], stats_before), grow)
-        new_shadow = opening(sh_after & ~sh_before, 2)
-        near = dilate(new_shadow, gate)
-        keep[i] = bool((near & (labels[box] == i)).any())
+        return dilate(opening(sh_after & ~sh_before, 2), gate)
+
+    candidates = np.flatnonzero(keep)
+    if len(candidates) > 8:
+        # Many objects: one pass over the whole tile is cheaper than one per object.
+        hit = np.zeros(count + 1, bool)
+        hit[np.unique(labels[near_new_shadow((slice(None), slice(None))) & (labels > 0)])] = True
+        hit[0] = False
+        return keep & hit
+    margin = gate + grow + 2
+    h, w = labels.shape
+    slices = ndi.find_objects(labels)
+    for i in candidates:
+        sl = slices[i - 1]
+        box = (slice(max(0, sl[0].start - margin), min(h, sl[0].stop + margin)),
+               slice(max(0, sl[1].start - margin), min(w, sl[1].stop + margin)))
+        keep[i] = bool((near_new_shadow(box) & (labels[box] == i)).any())
     return keep
 
 
@@ -225,6 +234,91 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
     out = np.zeros(mask.shape, np.uint8)
     out[mask] = np.maximum(1, (confidence[mask] * 255).round()).astype(np.uint8)
     return out
+
+
+@dataclass
+class _TileJob:
+    """Everything a worker needs to process one core window (picklable)."""
+
+    before: str
+    after: str
+    bands_before: list
+    bands_after: list
+    factor: int
+    halo: int
+    width: int
+    height: int
+    stats_before: object
+    stats_after: object
+    params: DetectorParams
+    res: float
+    dsm_before: str | None
+    dsm_after: str | None
+
+    def run(self, core: Window, datasets=None) -> tuple[Window, np.ndarray]:
+        """Read the core window plus halo, detect, and return the core's confidence."""
+        db, da = datasets
+        r0 = max(0, int(core.row_off) - self.halo)
+        c0 = max(0, int(core.col_off) - self.halo)
+        r1 = min(self.height, int(core.row_off + core.height) + self.halo)
+        c1 = min(self.width, int(core.col_off + core.width) + self.halo)
+        shape = (r1 - r0, c1 - c0)
+        f = self.factor
+        src = Window(c0 * f, r0 * f, min(db.width, c1 * f) - c0 * f, min(db.height, r1 * f) - r0 * f)
+        rb, vb = _read_tile(db, self.bands_before, src, f, shape)
+        ra, va = _read_tile(da, self.bands_after, src, f, shape)
+        dsm = None
+        if self.dsm_before and self.dsm_after:
+            dsm = _dsm_difference(self.dsm_before, self.dsm_after, db, src, f, shape)
+        conf = detect_tile(rb, ra, vb & va, self.stats_before, self.stats_after, self.params, self.res, dsm)
+        rr, cc = int(core.row_off) - r0, int(core.col_off) - c0
+        return core, conf[rr:rr + int(core.height), cc:cc + int(core.width)]
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(job: _TileJob) -> None:
+    _WORKER["job"] = job
+    _WORKER["datasets"] = (rasterio.open(job.before), rasterio.open(job.after))
+
+
+def _worker_run(core: Window) -> tuple[Window, np.ndarray]:
+    return _WORKER["job"].run(core, _WORKER["datasets"])
+
+
+def _start_pool(job: _TileJob, workers: int):
+    """A process pool whose workers hold the job and their own open datasets (``fork``)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init, initargs=(job,))
+
+
+def _run_tiles(job: _TileJob, windows: list, pool, progress: Progress):
+    """Yield (core window, confidence) for every window, in-process or on ``pool``.
+
+    Worker processes (command line only — never inside QGIS) get at most two tiles
+    each in flight, so memory stays bounded; cancelling stops handing out work.
+    """
+    if pool is None:
+        with rasterio.open(job.before) as db, rasterio.open(job.after) as da:
+            for core in windows:
+                progress.check()
+                yield job.run(core, (db, da))
+        return
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    limit = 2 * pool._max_workers
+    pending, queue = set(), list(windows)
+    while queue or pending:
+        while queue and len(pending) < limit:
+            pending.add(pool.submit(_worker_run, queue.pop(0)))
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            progress.check()
+            yield future.result()
 
 
 def _dsm_difference(dsm_before: str, dsm_after: str, grid_ds, window: Window, factor: int,
@@ -295,36 +389,25 @@ def _detect_changes(
         mbi_sizes = tuple(params.px(m, res, 3) | 1 for m in params.mbi_sizes_m) if params.mbi_weight else ()
         stats_b = epoch_stats(sample_b, both, mbi_sizes=mbi_sizes, shadow_percentile=params.shadow_percentile)
         stats_a = epoch_stats(sample_a, both, mbi_sizes=mbi_sizes, shadow_percentile=params.shadow_percentile)
-        halo = params.px(params.halo_m, res)
-        tile = max(64, params.tile)
-        windows = list(iter_windows(width, height, tile))
+        job = _TileJob(before, after, bands_b, bands_a, factor, params.px(params.halo_m, res), width, height,
+                       stats_b, stats_a, params, res, dsm_before if dsm_before and dsm_after else None,
+                       dsm_after if dsm_before and dsm_after else None)
+        windows = list(iter_windows(width, height, max(64, params.tile)))
         profile = dict(MASK_PROFILE, crs=db.crs, transform=transform, width=width, height=height)
-        tmp = temp_path(out_path)
-        changed = 0
-        try:
-            with rasterio.open(tmp, "w", **profile) as out:
-                for i, core in enumerate(windows):
-                    progress.step(i, len(windows))
-                    r0 = max(0, int(core.row_off) - halo)
-                    c0 = max(0, int(core.col_off) - halo)
-                    r1 = min(height, int(core.row_off + core.height) + halo)
-                    c1 = min(width, int(core.col_off + core.width) + halo)
-                    shape = (r1 - r0, c1 - c0)
-                    src_window = Window(c0 * factor, r0 * factor,
-                                        min(db.width, c1 * factor) - c0 * factor,
-                                        min(db.height, r1 * factor) - r0 * factor)
-                    rb, vb = _read_tile(db, bands_b, src_window, factor, shape)
-                    ra, va = _read_tile(da, bands_a, src_window, factor, shape)
-                    dsm = None
-                    if dsm_before and dsm_after:
-                        dsm = _dsm_difference(dsm_before, dsm_after, db, src_window, factor, shape)
-                    conf = detect_tile(rb, ra, vb & va, stats_b, stats_a, params, res, dsm)
-                    rr, cc = int(core.row_off) - r0, int(core.col_off) - c0
-                    piece = conf[rr:rr + int(core.height), cc:cc + int(core.width)]
-                    changed += int(np.count_nonzero(piece))
-                    out.write(piece[None], window=core)
-            os.replace(tmp, out_path)
-        finally:
-            discard(tmp)
+    # Workers are forked before any output dataset is open, so none of them inherits it.
+    pool = _start_pool(job, params.workers) if params.workers > 1 else None
+    tmp = temp_path(out_path)
+    changed = 0
+    try:
+        with rasterio.open(tmp, "w", **profile) as out:
+            for i, (core, piece) in enumerate(_run_tiles(job, windows, pool, progress)):
+                progress.step(i, len(windows))
+                changed += int(np.count_nonzero(piece))
+                out.write(piece[None], window=core)
+        os.replace(tmp, out_path)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        discard(tmp)
     progress.info(f"change detection: {changed} px changed ({changed * res * res:.0f} m²) at {res:g} m")
     return DetectionResult(out_path, res, changed, changed * res * res, len(windows), asdict(params))
