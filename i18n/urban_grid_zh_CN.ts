@@ -324,107 +324,107 @@
         <translation>{prefix}：发生意外错误。详细信息见“日志消息”面板（UrbanGrid 标签页）。</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="325"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="326"/>
         <source>Review change candidates (图斑核查)</source>
         <translation>图斑核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="338"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="339"/>
         <source>Note for this decision (optional); Enter returns to the keys</source>
         <translation>核查意见（可选）；按回车返回快捷键操作</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="340"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="341"/>
         <source>Create a case (立案 draft) for confirmed candidates</source>
         <translation>确认的图斑自动生成案件（待立案）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="344"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
         <source>← Previous</source>
         <translation>← 上一个</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="344"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
         <source>Confirm (Y)</source>
         <translation>确认违建 (Y)</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="344"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
         <source>Reject (N)</source>
         <translation>排除 (N)</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="344"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
         <source>Skip (S)</source>
         <translation>跳过 (S)</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="344"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
         <source>Next →</source>
         <translation>下一个 →</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="425"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="426"/>
         <source>{pending} of {total} still pending</source>
         <translation>共 {total} 个，{pending} 个待核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="428"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="429"/>
         <source>No change candidates to review.</source>
         <translation>没有需要核查的变化图斑。</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="432"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="433"/>
         <source>pending</source>
         <translation>待核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="432"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="433"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="433"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="434"/>
         <source>rejected</source>
         <translation>已排除</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="433"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="434"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="437"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="438"/>
         <source>&lt;b&gt;Candidate {n} / {total}&lt;/b&gt; · area {area} · confidence {conf} · grid {grid} · list {list} · review: &lt;b&gt;{status}&lt;/b&gt;{case}</source>
         <translation>&lt;b&gt;图斑 {n} / {total}&lt;/b&gt; · 面积 {area} · 置信度 {conf} · 单元网格 {grid} · 清单 {list} · 核查：&lt;b&gt;{status}&lt;/b&gt;{case}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="437"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="438"/>
         <source>case {id}</source>
         <translation>案件 {id}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="446"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="447"/>
         <source>Before</source>
         <translation>前时相</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="446"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="447"/>
         <source>After</source>
         <translation>后时相</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="449"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="450"/>
         <source>(no image)</source>
         <translation>（无影像）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="469"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="470"/>
         <source>Saving the review decision</source>
         <translation>保存核查结论</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="477"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="478"/>
         <source>All candidates are reviewed.</source>
         <translation>全部图斑已核查完毕。</translation>
     </message>
@@ -509,17 +509,17 @@
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="188"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="202"/>
         <source>Skipped {title}: no layer {table} in the project yet</source>
         <translation>已跳过“{title}”：项目库中尚无图层 {table}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="193"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="207"/>
         <source>Could not open {table}</source>
         <translation>无法打开 {table}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="245"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="305"/>
         <source>UrbanGrid one map</source>
         <translation>UrbanGrid 一张图</translation>
     </message>
@@ -819,7 +819,7 @@
         <translation>QGIS 工程</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="484"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="485"/>
         <source>New</source>
         <translation>新增</translation>
     </message>
@@ -867,6 +867,11 @@
         <location filename="../urban_grid_plugin/mapping/report.py" line="400"/>
         <source>Grade</source>
         <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="266"/>
+        <source>Components drawn one by one from 1:{scale} (the census above)</source>
+        <translation>比例尺大于 1:{scale} 时逐个显示部件（更小比例尺显示网格普查统计）</translation>
     </message>
 </context>
 </TS>

@@ -118,7 +118,7 @@ def layer_specs() -> list[LayerSpec]:
                   ("component_polygon.qml", "map_component_polygon.qml"),
                   s.style_component("polygon")),
         LayerSpec("component_census", "components", ("component_census_cell",),
-                  ("component_census_cell.qml", "component_census.qml", "map_component_census.qml"), s.style_census),
+                  ("map_component_census.qml", "component_census_cell.qml", "component_census.qml"), s.style_census),
         LayerSpec("grid_cell", "base", ("grid_cell",), ("grid_cell.qml", "map_grid_cell.qml"),
                   s.style_grid_cell, subset="\"term_date\" IS NULL"),
         LayerSpec("community", "base", ("community",), ("community.qml", "map_community.qml"),
@@ -207,6 +207,8 @@ def load_project_layers(
             progress.warning(tr("Could not open {table}").format(table=table))
             continue
         apply_style(layer, spec)
+        if spec.key == "component_census":
+            styles.classify_census(layer)
         if spec.key == "grid_cell":
             if not layer.labelsEnabled():
                 styles.label_grid_codes(layer)
@@ -222,7 +224,49 @@ def load_project_layers(
     for group in groups.values():
         if not group.children():
             root.removeChildNode(group)
+    _switch_components_by_density(added, progress)
     return added
+
+
+#: At most about this many component features on a 1600 × 1000 px screen.
+MAX_POINTS_ON_SCREEN = 30_000
+NICE_SCALES = (500, 1000, 1500, 2000, 2500, 3000, 5000, 7500, 10000)
+
+
+def component_switch_scale(n_features: int, area_m2: float, max_scale: float = 10000) -> float:
+    """The scale (1:N) below which component features are drawn, from their density.
+
+    Chosen so that a full screen (1600 × 1000 px at 96 dpi, 0.1115·N² m² of ground)
+    holds at most :data:`MAX_POINTS_ON_SCREEN` features; never more zoomed out than
+    ``max_scale`` (the components' own QML rules), rounded down to a round number.
+    """
+    if n_features <= 0 or area_m2 <= 0:
+        return max_scale
+    scale = (MAX_POINTS_ON_SCREEN * area_m2 / (n_features * 0.1115)) ** 0.5
+    nice = [s for s in NICE_SCALES if s <= min(scale, max_scale)]
+    return float(nice[-1] if nice else NICE_SCALES[0])
+
+
+def _switch_components_by_density(layers: dict[str, QgsVectorLayer], progress: Progress) -> None:
+    """Draw single components only where few enough fit on screen; the census elsewhere."""
+    keys = [k for k in ("component_point", "component_line", "component_polygon") if k in layers]
+    if not keys:
+        return
+    base = next((layers[k] for k in ("grid_cell", "community", "street") if k in layers), None)
+    extent = base.extent() if base is not None else layers[keys[0]].extent()
+    area = extent.width() * extent.height()
+    total = sum(max(layers[k].featureCount(), 0) for k in keys)
+    scale = component_switch_scale(total, area)
+    for key in keys:
+        layers[key].setScaleBasedVisibility(True)
+        layers[key].setMinimumScale(scale)  # hidden when zoomed out beyond 1:scale
+    if "component_census" in layers:
+        census = layers["component_census"]
+        census.setScaleBasedVisibility(True)
+        census.setMaximumScale(scale)  # shown only when zoomed out beyond 1:scale
+        census.setMinimumScale(0)
+    progress.info(tr("Components drawn one by one from 1:{scale} (the census above)").format(
+        scale=f"{scale:,.0f}"))
 
 
 def full_extent(layers: dict[str, QgsVectorLayer]) -> QgsRectangle:

@@ -230,6 +230,29 @@ def style_census(layer: QgsVectorLayer) -> None:
     layer.setMinimumScale(0)
 
 
+def classify_census(layer: QgsVectorLayer, classes: int = 5) -> None:
+    """Re-class the census choropleth on the layer's own counts (quantiles).
+
+    Fixed breaks suit one city and not the next: a dense centre puts every cell in
+    the top class. Quantiles of ``total`` always spread the cells over the ramp.
+    """
+    from qgis.core import (
+        QgsClassificationQuantile,
+        QgsGradientColorRamp,
+        QgsGraduatedSymbolRenderer,
+    )
+
+    if layer.fields().indexOf("total") < 0 or layer.featureCount() <= 0:
+        return
+    renderer = QgsGraduatedSymbolRenderer("total")
+    renderer.setSourceSymbol(_fill("#6baed6", "#00000000", 0, "solid"))
+    renderer.setSourceColorRamp(QgsGradientColorRamp(QColor("#f7fbff"), QColor("#08306b")))
+    renderer.setClassificationMethod(QgsClassificationQuantile())
+    renderer.updateClasses(layer, classes)
+    layer.setRenderer(renderer)
+    layer.setOpacity(0.8)
+
+
 def style_plain(layer: QgsVectorLayer) -> None:
     """The comparison style of the render bench: one symbol, no rules, no scale limits."""
     geom = layer.geometryType()
