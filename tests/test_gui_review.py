@@ -54,6 +54,8 @@ def test_three_candidates_by_keyboard(qgis_app, qgis_iface, project, tmp_path):
     assert before.layers()[0].source() != after.layers()[0].source()
     assert before.extent().toString(1) == after.extent().toString(1)
     assert before.extent().contains(session.candidates[0].geometry.boundingBox())
+    assert "2025-10-01" in dialog.canvases.titles[0].text()  # epoch and its date
+    assert "2026-10-01" in dialog.canvases.titles[1].text()
 
     QTest.keyClicks(dialog.note, "roof extension on courtyard")
     dialog.canvases.canvases[1].setFocus()

@@ -100,6 +100,7 @@ class ReviewSession:
         self.index = 0
         self.crs = QgsCoordinateReferenceSystem("EPSG:4547")
         self.epochs: dict[str, str] = {}
+        self.epoch_labels: dict[str, str] = {}
         self.load()
 
     def load(self) -> None:
@@ -128,7 +129,9 @@ class ReviewSession:
                       _get(r, "case_id"))
             for r, w in zip(frame.itertuples(), wkbs, strict=True)
         ]
-        self.epochs = _epoch_paths(self.project, layers)
+        epochs = _epochs(self.project, layers)
+        self.epochs = {k: v[0] for k, v in epochs.items()}
+        self.epoch_labels = {k: v[1] for k, v in epochs.items()}
         self.index = 0
 
     # --- navigation ------------------------------------------------------------------
@@ -228,12 +231,26 @@ def _user_name() -> str:
 
 def _epoch_paths(project: str, layers: set[str]) -> dict[str, str]:
     """epoch_id -> raster path from ``imagery_epoch`` (relative paths resolved)."""
+    return {k: v[0] for k, v in _epochs(project, layers).items()}
+
+
+def _epochs(project: str, layers: set[str]) -> dict[str, tuple[str, str]]:
+    """epoch_id -> (raster path, label such as ``卫星2025 · 2025-04-01``)."""
     if "imagery_epoch" not in layers:
         return {}
     with closing(sqlite3.connect(project)) as con:
-        rows = con.execute("SELECT epoch_id, path FROM imagery_epoch").fetchall()
+        cols = {r[1] for r in con.execute("PRAGMA table_info(imagery_epoch)")}
+        name = "name" if "name" in cols else "epoch_id"
+        date = "date" if "date" in cols else "''"
+        rows = con.execute(f"SELECT epoch_id, path, {name}, {date} FROM imagery_epoch").fetchall()
     base = os.path.dirname(os.path.abspath(project))
-    return {str(e): (p if os.path.isabs(p) else os.path.join(base, p)) for e, p in rows if p}
+    out = {}
+    for epoch, path, label, when in rows:
+        if not path:
+            continue
+        full = path if os.path.isabs(path) else os.path.join(base, path)
+        out[str(epoch)] = (full, " · ".join(str(x) for x in (label or epoch, when) if x))
+    return out
 
 
 # --- widgets ------------------------------------------------------------------------------
@@ -447,7 +464,8 @@ class CandidateReviewDialog(QDialog):
         for epoch, label in ((cand.epoch_before, tr("Before")), (cand.epoch_after, tr("After"))):
             raster = self._raster(epoch)
             layers.append(([raster] if raster else []) + self.context)
-            titles.append(f"{label}: {epoch or '—'}" + ("" if raster else " " + tr("(no image)")))
+            shown = self.session.epoch_labels.get(epoch or "", epoch or "—")
+            titles.append(f"{label}: {shown}" + ("" if raster else " " + tr("(no image)")))
         self.canvases.show((layers[0], layers[1]), (titles[0], titles[1]), cand.geometry,
                            self.session.crs)
 
