@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import desktop
 import pytest
 
 pytestmark = pytest.mark.desktop
-DOCS_SHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshot.png"
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +51,3 @@ def test_screenshots_are_not_blank(session):
     assert desktop.image_stddev(session.screenshot) > 0.08
     width, height = desktop.image_size(session.window)
     assert width >= 1400 and height >= 900
-    # Keep the latest real screenshot for the README.
-    DOCS_SHOT.parent.mkdir(exist_ok=True)
-    shutil.copyfile(session.window, DOCS_SHOT)
