@@ -68,6 +68,7 @@ class DetectorParams:
     shadow_percentile: float = 20.0
     shadow_gate_m: float = 2.0
     mbi_weight: float = 0.5
+    index_coarsen: int = 1
     mbi_sizes_m: tuple = (4.5, 8.5, 16.5)
     min_area_m2: float = 20.0
     vegetation_max: float | None = None
@@ -170,8 +171,8 @@ def _gate_objects(labels: np.ndarray, count: int, keep: np.ndarray, fa, fb, stat
     grow = params.px(1.5, res)
 
     def near_new_shadow(box):
-        sh_after = shadow_mask(fa["lum"][box], stats_after)
-        sh_before = dilate(shadow_mask(fb["lum"][box], stats_before), grow)
+        sh_after = shadow_mask(fa["lum_fine"][box], stats_after)
+        sh_before = dilate(shadow_mask(fb["lum_fine"][box], stats_before), grow)
         return dilate(opening(sh_after & ~sh_before, 2), gate)
 
     candidates = np.flatnonzero(keep)
@@ -197,21 +198,29 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
                 dsm_diff: np.ndarray | None = None) -> np.ndarray:
     """Change confidence (uint8, 0 = none) for one tile of aligned epochs at ``res`` metres."""
     mbi_sizes = tuple(params.px(m, res, 3) | 1 for m in params.mbi_sizes_m) if params.mbi_weight else ()
-    smooth = params.px(params.smooth_m, res)
-    fb, fa = raw_features(rgb_before, mbi_sizes), raw_features(rgb_after, mbi_sizes)
+    c = max(1, params.index_coarsen)
+    smooth = params.px(params.smooth_m, res * c)
+    fb = raw_features(rgb_before, mbi_sizes, c)
+    fa = raw_features(rgb_after, mbi_sizes, c)
     ib = building_index(fb, stats_before, mbi_weight=params.mbi_weight, smooth_px=smooth)
     ia = building_index(fa, stats_after, mbi_weight=params.mbi_weight, smooth_px=smooth)
-    score = ia - ib
+    shape = valid.shape
+    score = upsample(ia - ib, c, shape)
     mask = (score > params.threshold) & valid
     if params.vegetation_max is not None:
         # Roofs are never green: a lawn replacing trees or soil is not a building.
         mask &= excess_green(rgb_after) < params.vegetation_max
     if params.drop_shadow:
         # Smoothing spreads the roof score into its own shadow; the roof stops where it is dark.
-        mask &= ~shadow_mask(fa["lum"], stats_after)
+        mask &= ~shadow_mask(fa["lum_fine"], stats_after)
     k = params.px(params.open_m, res)
     if mask.any():
-        mask &= _max_near(ib, params.px(params.before_radius_m, res)) < params.before_max
+        radius = params.px(params.before_radius_m, res)
+        if c == 1:
+            before_near = _max_near(ib, radius)
+        else:
+            before_near = upsample(ndi.maximum_filter(ib, size=2 * ((radius + c - 1) // c) + 1), c, shape)
+        mask &= before_near < params.before_max
         mask = opening(mask, k)
     confidence = np.clip(score / params.confidence_scale, 0.0, 1.0)
     if mask.any():
@@ -387,8 +396,10 @@ def _detect_changes(
         if not both.any():
             raise InputError("the epochs share no valid pixel (all nodata)", source=f"{before} / {after}")
         mbi_sizes = tuple(params.px(m, res, 3) | 1 for m in params.mbi_sizes_m) if params.mbi_weight else ()
-        stats_b = epoch_stats(sample_b, both, mbi_sizes=mbi_sizes, shadow_percentile=params.shadow_percentile)
-        stats_a = epoch_stats(sample_a, both, mbi_sizes=mbi_sizes, shadow_percentile=params.shadow_percentile)
+        stats_b = epoch_stats(sample_b, both, mbi_sizes=mbi_sizes, shadow_percentile=params.shadow_percentile,
+                              index_coarsen=params.index_coarsen)
+        stats_a = epoch_stats(sample_a, both, mbi_sizes=mbi_sizes, shadow_percentile=params.shadow_percentile,
+                              index_coarsen=params.index_coarsen)
         job = _TileJob(before, after, bands_b, bands_a, factor, params.px(params.halo_m, res), width, height,
                        stats_b, stats_a, params, res, dsm_before if dsm_before and dsm_after else None,
                        dsm_after if dsm_before and dsm_after else None)
