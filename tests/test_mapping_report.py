@@ -104,3 +104,28 @@ def test_cli_report_error_is_one_line(tmp_path, plugin_package):
     assert out.returncode == 1
     assert "no streets" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_report_and_one_map_as_processing_algorithms(qgis_app, qgis_processing, sample, tmp_path,
+                                                     plugin_package):
+    from qgis.core import QgsApplication
+    from urban_grid.processing.provider import UrbanGridProvider
+
+    import processing
+
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById("urbangrid")
+    added = provider is None
+    if added:
+        provider = UrbanGridProvider()
+        registry.addProvider(provider)
+    try:
+        out = processing.run("urbangrid:report", {"PROJECT": sample,
+                                                  "OUTPUT": str(tmp_path / "alg.pdf")})
+        assert out["PAGES"] == 6 and (tmp_path / "alg.pdf").stat().st_size > 10_000
+        out = processing.run("urbangrid:onemap", {"PROJECT": sample,
+                                                  "OUTPUT": str(tmp_path / "alg.qgz")})
+        assert (tmp_path / "alg.qgz").is_file()
+    finally:
+        if added:
+            registry.removeProvider(provider)
