@@ -69,7 +69,6 @@ CONFLICT_COLUMNS = (
 #: Columns merged by taking the later value instead of raising a conflict: they are
 #: bookkeeping stamped on every edit, not something a person chose.
 MERGE_MAX = frozenset({"updated_at", "overdue"})
-_CHUNK = 500
 
 
 # --- GeoPackage geometry blobs ---------------------------------------------------------
@@ -386,15 +385,14 @@ def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str,
 
 def _fetch(con: sqlite3.Connection, name: str, table: SyncTable, keys: list[str],
            extra: str = "") -> dict[str, list]:
-    sel = ", ".join(q(c) for c in table.columns) + extra
-    out: dict[str, list] = {}
-    for i in range(0, len(keys), _CHUNK):
-        part = keys[i:i + _CHUNK]
-        marks = ",".join("?" * len(part))
-        for row in con.execute(f"SELECT {sel} FROM {q(name)} WHERE {q(table.key)} IN ({marks})",
-                               part):
-            out[row[0]] = list(row)
-    return out
+    """Rows of ``name`` whose key is in ``keys`` (joined through a temporary key table)."""
+    sel = ", ".join("T." + q(c) for c in table.columns) + extra
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS ug_sync_keys (k TEXT PRIMARY KEY)")
+    con.execute("DELETE FROM temp.ug_sync_keys")
+    con.executemany("INSERT OR IGNORE INTO temp.ug_sync_keys (k) VALUES (?)", [(k,) for k in keys])
+    rows = con.execute(f"SELECT {sel} FROM temp.ug_sync_keys K JOIN {q(name)} T "
+                       f"ON T.{q(table.key)} = K.k")
+    return {row[0]: list(row) for row in rows}
 
 
 def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tuple],
