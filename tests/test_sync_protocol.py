@@ -401,3 +401,49 @@ def test_cli_server_init_and_grant(db, capsys):
     out = capsys.readouterr()
     assert "already up to date" in out.out and "proto_c: street staff" in out.out
     assert "6 digits" in out.err
+
+
+@pytest.mark.parametrize("step", ["journal_written", "server_committed"])
+def test_edit_made_while_a_batch_is_in_flight_does_not_overwrite_unseen_changes(db, laptops, step):
+    """A's batch is cut; A edits a field B changed meanwhile; A must not overwrite B blindly."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="A's first edit")
+
+    def cut(at):
+        if at == step:
+            raise InjectedCut(at)
+
+    with pytest.raises(InjectedCut):
+        run(a, db, "proto_a", fault=cut)
+    sim.edit_case(b, cid, department="B's department")
+    run(b, db, "proto_b")
+    sim.edit_case(a, cid, department="A's department, edited while offline")
+    run(a, db, "proto_a")  # resumes the frozen batch; the new edit waits
+    run(a, db, "proto_a")  # pushes the new edit
+    cs = [c for c in server_conflicts(db, cid) if c["field"] == "department"]
+    assert len(cs) == 1
+    assert (cs[0]["server_value"], cs[0]["laptop_value"]) == (
+        "B's department", "A's department, edited while offline")
+    assert server_case(db, cid)["description"] == "A's first edit"
+
+
+def test_delete_made_while_a_batch_is_in_flight_does_not_erase_unseen_changes(db, laptops):
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="A's edit")
+
+    def cut(at):
+        if at == "server_committed":
+            raise InjectedCut(at)
+
+    with pytest.raises(InjectedCut):
+        run(a, db, "proto_a", fault=cut)
+    sim.edit_case(b, cid, department="B's department")
+    run(b, db, "proto_b")
+    sim.delete_case(a, cid)
+    run(a, db, "proto_a")
+    run(a, db, "proto_a")
+    row = server_case(db, cid)
+    assert row["sync_deleted"] is False and row["department"] == "B's department"
+    assert [c["kind"] for c in server_conflicts(db, cid)] == ["delete_vs_edit"]

@@ -435,10 +435,13 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
                     put_base.append(server + [rev])
                 # else: deleted here, not pushed yet; the old base lets the push see
                 # whether the server changed the row meanwhile (then it is a conflict)
-            else:
-                if ref is None:  # we pushed a delete the server did not apply
-                    put_local.append(server)
+            elif ref is None:  # we pushed a delete the server did not apply: show the row
+                put_local.append(server)
                 put_base.append(server + [rev])
+            else:
+                # deleted here after the batch was frozen: the delete was made against the
+                # pushed values, so the next push must detect anything else changed since
+                put_base.append(list(ref) + [rev])
             continue
         if ref is None:
             if refs is not None:
@@ -453,8 +456,12 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         if merged != mine and any(not same(table, c, merged[i], mine[i])
                                   for i, c in enumerate(cols)):
             put_local.append(merged)
-        if refs is None and old is not None and any(edited):
-            put_base.append([old[i] if edited[i] else server[i] for i in range(n)] + [rev])
+        if any(edited):
+            # A field edited locally keeps the value the edit was based on as its base
+            # (the old base when pulling, the pushed value when acknowledging), so the
+            # next push meets any other change of that field as a conflict instead of
+            # silently overwriting a value this laptop never saw.
+            put_base.append([ref[i] if edited[i] else server[i] for i in range(n)] + [rev])
             kept += 1
         else:
             put_base.append(server + [rev])
