@@ -166,7 +166,32 @@ def insert_components(con, frame: gpd.GeoDataFrame, classes: dict[str, CodeClass
     return written
 
 
+def morton_order(bounds: np.ndarray) -> np.ndarray:
+    """Row order along a Z-order curve of the box centres (16 bits per axis).
+
+    SQLite's R*-tree inserts about twice as fast when neighbours arrive together,
+    and fids that follow space make map reads of one area touch fewer pages.
+    """
+    cx = (bounds[:, 0] + bounds[:, 2]) / 2
+    cy = (bounds[:, 1] + bounds[:, 3]) / 2
+
+    def scaled(v: np.ndarray) -> np.ndarray:
+        span = float(v.max() - v.min()) or 1.0
+        return ((v - v.min()) / span * 65535).astype(np.uint64)
+
+    def spread(v: np.ndarray) -> np.ndarray:
+        for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+            v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+        return v
+
+    return np.argsort(spread(scaled(cx)) | (spread(scaled(cy)) << np.uint64(1)), kind="stable")
+
+
 def _bulk_insert(con, layer: str, frame: pd.DataFrame, geoms: np.ndarray) -> int:
+    bounds = shapely.bounds(geoms)
+    order = morton_order(bounds)
+    frame = frame.iloc[order].reset_index(drop=True)
+    geoms, bounds = geoms[order], bounds[order]
     srs_id, geom_col = con.execute(
         "SELECT srs_id, column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
     header = b"GP\x00\x01" + struct.pack("<i", int(srs_id))  # version 0, little endian, no envelope
@@ -185,7 +210,7 @@ def _bulk_insert(con, layer: str, frame: pd.DataFrame, geoms: np.ndarray) -> int
               for c in COMPONENT_COLUMNS]
     con.executemany(f'INSERT INTO "{layer}" (fid, "{geom_col}", {columns}) VALUES ({marks})',
                     zip(fids, blobs, *values, strict=True))
-    minx, miny, maxx, maxy = (shapely.bounds(geoms).T).tolist()
+    minx, miny, maxx, maxy = bounds.T.tolist()
     con.executemany(f'INSERT INTO "rtree_{layer}_{geom_col}" VALUES (?, ?, ?, ?, ?)',
                     zip(fids, minx, maxx, miny, maxy, strict=True))
     for _, sql in suspended:
