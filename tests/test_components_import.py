@@ -336,3 +336,22 @@ def test_bulk_written_layers_are_valid_geopackage_with_spatial_index(project, tm
         assert {"rtree_component_point_geom_insert", "trigger_insert_feature_count_component_point"} <= names
     # and GDAL's own GeoPackage validation of the geometry blobs
     assert pyogrio.read_dataframe(project, layer="component_point").geometry.is_valid.all()
+
+
+def test_lines_and_polygons_are_stored_unchanged_one_per_row(project, tmp_path):
+    lines = [shapely.LineString([(X0 + 10 + 100 * i, Y0 + 20), (X0 + 60 + 100 * i, Y0 + 70)]) for i in range(3)]
+    polys = [shapely.box(X0 + 5 + 100 * i, Y0 + 305, X0 + 40 + 100 * i, Y0 + 330) for i in range(2)]
+    multi = shapely.MultiLineString([[(X0 + 500, Y0 + 500), (X0 + 520, Y0 + 500)],
+                                     [(X0 + 530, Y0 + 500), (X0 + 560, Y0 + 500)]])
+    frame = gpd.GeoDataFrame({"class_code": ["0211"] * 3 + ["0405"] * 2 + ["0211"],
+                              "init_date": ["2024-05-01"] * 6},
+                             geometry=lines + polys + [multi], crs="EPSG:4547")
+    src = tmp_path / "shapes.gpkg"
+    frame.to_file(src, engine="pyogrio")
+    import_components(project, str(src))
+    comps = store.read_components(project).sort_values("source_row")
+    assert list(comps["layer"]) == ["line"] * 3 + ["polygon"] * 2 + ["line"]
+    assert list(shapely.get_type_id(comps.geometry.to_numpy())) == [5, 5, 5, 6, 6, 5]
+    for got, want in zip(comps.geometry, frame.geometry, strict=True):
+        assert got.normalize().equals_exact(shapely.force_2d(want).normalize() if want.geom_type.startswith("Multi")
+                                            else type(got)([want]).normalize(), 1e-6)

@@ -8,7 +8,7 @@ ug() { urbangrid -q components "$@"; }
 
 echo "1. A survey contractor delivers ~100,000 point components as CSV (their own column names),"
 echo "   a field-mapping file, and lines/polygons as GeoJSON in WGS 84:"
-ug synth "$UG_PROJECT" "$out" --n 100000 --bad-per-kind 5 --facilities 500
+ug synth "$UG_PROJECT" "$out" --n 100000 --bad-per-kind 5 --facilities 500 --duplicates 20
 
 echo
 echo "2. Import the CSV: validate each row, assign it to its grid cell and community, give it a standard ID:"
@@ -41,5 +41,5 @@ ug census "$UG_PROJECT" --by major_code --csv "$out/census.csv"
 ug census "$UG_PROJECT" --by obj_state | tail -n +2
 
 echo
-echo "8. Possible duplicates (same class within 0.5 m):"
-ug duplicates "$UG_PROJECT" --tolerance 0.5 | head -5
+echo "8. Possible duplicates (same class within 0.5 m; the batch has 20 components surveyed twice):"
+ug duplicates "$UG_PROJECT" --tolerance 0.5 --limit 5

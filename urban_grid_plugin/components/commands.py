@@ -54,6 +54,7 @@ def register(subparsers) -> None:
     p = sub.add_parser("duplicates", help="same-class components closer than a tolerance")
     p.add_argument("project")
     p.add_argument("--tolerance", type=float, default=0.5, help="metres (default 0.5)")
+    p.add_argument("--limit", type=int, default=10, help="pairs to print")
     p.set_defaults(func=_duplicates)
 
     p = sub.add_parser("synth", help="write a synthetic survey batch over the project's grid (demo data)")
@@ -62,6 +63,7 @@ def register(subparsers) -> None:
     p.add_argument("--n", type=int, default=100_000, help="point components (default 100,000)")
     p.add_argument("--bad-per-kind", type=int, default=5, help="deliberately bad rows of each kind")
     p.add_argument("--facilities", type=int, default=500, help="line/polygon components (GeoJSON)")
+    p.add_argument("--duplicates", type=int, default=20, help="components surveyed twice, 0.2 m apart")
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("quarantine", help="list rejected rows")
@@ -169,7 +171,7 @@ def _duplicates(args, progress: Progress) -> int:
     pairs = find_duplicates(args.project, tolerance=args.tolerance)
     print(f"{len(pairs)} duplicate pairs within {args.tolerance} m (table component_duplicate)")
     if len(pairs):
-        print(pairs.head(20).to_string(index=False))
+        print(pairs.head(args.limit).to_string(index=False))
     return 0
 
 
@@ -177,9 +179,9 @@ def _synth(args, progress: Progress) -> int:
     from .synth import BAD_KINDS, write_survey
 
     paths = write_survey(args.project, args.out_dir, n=args.n, bad_per_kind=args.bad_per_kind,
-                         facilities=args.facilities)
-    print(f"survey batch: {paths['csv']} ({args.n} points, {args.bad_per_kind} bad rows each of: "
-          f"{', '.join(BAD_KINDS)}), mapping {paths['mapping']}")
+                         facilities=args.facilities, duplicates=args.duplicates)
+    print(f"survey batch: {paths['csv']} ({args.n + args.duplicates} points, {args.bad_per_kind} bad rows each "
+          f"of: {', '.join(BAD_KINDS)}; {args.duplicates} surveyed twice), mapping {paths['mapping']}")
     if "geojson" in paths:
         print(f"lines and polygons (WGS 84): {paths['geojson']} ({args.facilities} features)")
     return 0
@@ -200,5 +202,5 @@ def _quarantine(args, progress: Progress) -> int:
             "ORDER BY source_file, source_row LIMIT ?", con, params=[args.limit])
     print(f"{int(counts['n'].sum()) if len(counts) else 0} rows in quarantine")
     print(counts.to_string(index=False))
-    print(rows.to_string(index=False))
+    print(rows.fillna("").to_string(index=False))
     return 0

@@ -158,8 +158,9 @@ def insert_components(con, frame: gpd.GeoDataFrame, classes: dict[str, CodeClass
             single = np.isin(shapely.get_type_id(geoms), (1, 3))
             if single.any():
                 geoms = geoms.copy()
-                geoms[single] = shapely.multilinestrings(geoms[single]) if kind == "line" else \
-                    np.array([shapely.MultiPolygon([g]) for g in geoms[single]], dtype=object)
+                make = shapely.multilinestrings if kind == "line" else shapely.multipolygons
+                # indices: one multi-part per input geometry, not one for all of them
+                geoms[single] = make(geoms[single], indices=np.arange(int(single.sum())))
         out = part.reindex(columns=COMPONENT_COLUMNS)
         out["content_key"] = content_key(out)
         written[layer] = _bulk_insert(con, layer, out, geoms)

@@ -41,24 +41,33 @@ crs: {crs}
 
 
 def random_points_in_cells(project_path: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` random points inside the project's active cells."""
+    """``n`` points inside the project's active cells, spread like a survey.
+
+    Jittered lattice sampling keeps neighbours at least ~40 % of the spacing apart,
+    so the only near-duplicates are the ones :func:`write_survey` adds on purpose.
+    """
     index, cells = cell_index(project_path)
-    xmin, ymin, xmax, ymax = shapely.total_bounds(cells.geometry.to_numpy())
-    xs, ys = [], []
-    have = 0
-    while have < n:
-        x = rng.uniform(xmin, xmax, 2 * (n - have) + 100)
-        y = rng.uniform(ymin, ymax, len(x))
+    geoms = cells.geometry.to_numpy()
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    spacing = float(np.sqrt(shapely.area(geoms).sum() / n))
+    while True:
+        gx, gy = np.meshgrid(np.arange(xmin, xmax, spacing), np.arange(ymin, ymax, spacing))
+        x = gx.ravel() + rng.uniform(-0.3, 0.3, gx.size) * spacing
+        y = gy.ravel() + rng.uniform(-0.3, 0.3, gy.size) * spacing
         inside = index.locate_xy(x, y) >= 0
-        xs.append(x[inside])
-        ys.append(y[inside])
-        have += int(inside.sum())
-    return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
+        if inside.sum() >= n:
+            pick = rng.choice(np.flatnonzero(inside), n, replace=False)
+            return x[pick], y[pick]
+        spacing *= 0.95
 
 
 def write_survey(project_path: str, out_dir: str, *, n: int = 100_000, bad_per_kind: int = 5,
-                 facilities: int = 500, seed: int = 2026) -> dict[str, str]:
-    """Write a synthetic survey batch for ``project_path`` into ``out_dir``; return the paths."""
+                 facilities: int = 500, duplicates: int = 20, seed: int = 2026) -> dict[str, str]:
+    """Write a synthetic survey batch for ``project_path`` into ``out_dir``; return the paths.
+
+    Besides the bad rows, ``duplicates`` rows repeat an earlier component 0.2 m away
+    (surveyed twice), for ``urbangrid components duplicates`` to find.
+    """
     os.makedirs(out_dir, exist_ok=True)
     rng = np.random.default_rng(seed)
     meta = read_project_meta(project_path)
@@ -80,7 +89,11 @@ def write_survey(project_path: str, out_dir: str, *, n: int = 100_000, bad_per_k
         "ZBX": x.round(3),
         "ZBY": y.round(3),
     })
-    bad = rng.choice(n, bad_per_kind * len(BAD_KINDS), replace=False).reshape(len(BAD_KINDS), -1)
+    twice = rng.choice(n, duplicates, replace=False)
+    copies = frame.iloc[twice].copy()
+    copies["ZBX"] = (copies["ZBX"] + 0.2).round(3)
+    frame = pd.concat([frame, copies], ignore_index=True).iloc[rng.permutation(n + duplicates)].reset_index(drop=True)
+    bad = rng.choice(len(frame), bad_per_kind * len(BAD_KINDS), replace=False).reshape(len(BAD_KINDS), -1)
     frame.loc[bad[0], "BJLX"] = "9" * len(points[0])
     frame.loc[bad[1], "BJBM"] = "12345X"
     frame.loc[bad[2], "ZBX"] = frame.loc[bad[2], "ZBX"] - 1_000_000
