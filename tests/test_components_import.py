@@ -355,3 +355,21 @@ def test_lines_and_polygons_are_stored_unchanged_one_per_row(project, tmp_path):
     for got, want in zip(comps.geometry, frame.geometry, strict=True):
         assert got.normalize().equals_exact(shapely.force_2d(want).normalize() if want.geom_type.startswith("Multi")
                                             else type(got)([want]).normalize(), 1e-6)
+
+
+def test_import_into_a_component_layer_made_by_another_tool(project, tmp_path):
+    legacy = gpd.GeoDataFrame({"obj_id": [f"{DISTRICT}0101000007"], "class_code": ["0101"],
+                               "obj_state": ["完好"], "init_date": ["2019-01-01"]},
+                              geometry=[shapely.Point(X0 + 5, Y0 + 5)], crs="EPSG:4547")
+    pyogrio.write_dataframe(legacy, project, layer="component_point", driver="GPKG")
+    csv, mapping = survey_csv(tmp_path, n=9)
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    frame["LBDM"] = "0101"
+    frame.to_csv(csv, index=False)
+    assert import_components(project, csv, mapping=mapping, dry_run=True).inserted == 9
+    result = import_components(project, csv, mapping=mapping)
+    assert result.inserted == 9
+    comps = store.read_components(project, geometry=False)
+    assert len(comps) == 10 and comps["obj_id"].is_unique
+    # the other tool's ID counts as issued: new serials continue after it
+    assert sorted(comps["obj_id"])[-1] == f"{DISTRICT}0101000016"

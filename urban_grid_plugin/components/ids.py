@@ -54,6 +54,16 @@ def read_registry(con: sqlite3.Connection) -> dict[str, int]:
     return dict(con.execute(f"SELECT prefix, last_serial FROM {SERIAL}"))
 
 
+def max_serials(obj_ids: pd.Series) -> dict[str, int]:
+    """Highest serial per ``division + class`` prefix among well-formed IDs."""
+    ids = obj_ids.dropna().astype(str)
+    ids = ids[ids.str.fullmatch(r"\d{16,17}")]
+    if not len(ids):
+        return {}
+    frame = pd.DataFrame({"p": ids.str.slice(0, -SERIAL_DIGITS), "s": ids.str.slice(-SERIAL_DIGITS).astype(np.int64)})
+    return {str(p): int(s) for p, s in frame.groupby("p")["s"].max().items()}
+
+
 def issue_ids(
     prefixes: np.ndarray,
     registry: dict[str, int],

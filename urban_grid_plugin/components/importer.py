@@ -458,8 +458,12 @@ def import_components(
     ctx = _Context(classes, profile, CRS.from_user_input(meta["crs"]), index, cells, result.batch_id)
     if not crs.equals(ctx.target):
         progress.info(f"reprojecting from {crs.to_string()} to {ctx.target.to_string()}")
+    if not dry_run:
+        ensure_layers(project_path)  # also adds columns missing from layers made elsewhere
     existing = read_components(project_path, columns=["obj_id", "import_key", "content_key"], geometry=False)
     if existing is not None and len(existing):
+        existing["import_key"] = pd.to_numeric(existing["import_key"]).fillna(-1).astype(np.int64)
+        existing["content_key"] = pd.to_numeric(existing["content_key"]).fillna(0).astype(np.int64)
         ctx.existing = existing
         positions = np.arange(len(existing))
         ctx.by_id = pd.Series(positions, index=existing["obj_id"].to_numpy(object))
@@ -477,6 +481,12 @@ def import_components(
     try:
         registry = _ids.read_registry(con) if con is not None else {}
         changed_registry: dict[str, int] = {}
+        if con is not None and ctx.existing is not None:
+            # IDs already in the project (perhaps written by another tool) count as issued
+            seen = _ids.max_serials(ctx.existing["obj_id"])
+            for prefix, serial in seen.items():
+                if serial > registry.get(prefix, 0):
+                    registry[prefix] = changed_registry[prefix] = serial
         for chunk in iter_chunks(sources, mp, crs, chunk_rows):
             progress.check()
             result.read += len(chunk)

@@ -56,8 +56,15 @@ def read_components(
     for kind, layer in LAYERS.items():
         if layer not in have:
             continue
-        frame = pyogrio.read_dataframe(project_path, layer=layer, columns=columns, where=where,
+        present = None
+        if columns is not None:
+            fields = set(pyogrio.read_info(project_path, layer=layer)["fields"])
+            present = [c for c in columns if c in fields]
+        frame = pyogrio.read_dataframe(project_path, layer=layer, columns=present, where=where,
                                        read_geometry=geometry, fid_as_index=True, use_arrow=True)
+        for col in columns or []:
+            if col not in frame:  # a layer made by another tool or an older version
+                frame[col] = None
         frame["fid"] = frame.index.to_numpy(np.int64)
         frame["layer"] = kind
         frames.append(frame.reset_index(drop=True))
@@ -94,7 +101,9 @@ _INT_COLUMNS = ("import_key", "content_key", "source_row")
 
 def ensure_layers(project_path: str | os.PathLike) -> None:
     """Create the three component layers (empty, with R-tree) where missing, through GDAL."""
-    missing = [k for k, layer in LAYERS.items() if layer not in existing_layers(project_path)]
+    have = existing_layers(project_path)
+    _add_missing_columns(project_path, [layer for layer in LAYERS.values() if layer in have])
+    missing = [k for k, layer in LAYERS.items() if layer not in have]
     if not missing:
         return
     from osgeo import gdal, ogr, osr
@@ -113,6 +122,20 @@ def ensure_layers(project_path: str | os.PathLike) -> None:
         for col in COMPONENT_COLUMNS:
             layer.CreateField(ogr.FieldDefn(col, ogr.OFTInteger64 if col in _INT_COLUMNS else ogr.OFTString))
     ds = None
+
+
+def _add_missing_columns(project_path: str | os.PathLike, layers: list[str]) -> None:
+    """Bring component layers made by other tools (or older versions) up to the current columns."""
+    if not layers:
+        return
+    with connect(project_path) as con:
+        for layer in layers:
+            have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}
+            for col in COMPONENT_COLUMNS:
+                if col not in have:
+                    kind = "INTEGER" if col in _INT_COLUMNS else "TEXT"
+                    con.execute(f'ALTER TABLE "{layer}" ADD COLUMN "{col}" {kind}')
+    con.close()
 
 
 def begin(project_path: str | os.PathLike):
