@@ -184,6 +184,38 @@ class ComponentsAsOf(_ComponentsAlgorithm):
         return {"COUNT": len(frame), "OUTPUT": out}
 
 
+class ReassignComponents(_ComponentsAlgorithm):
+    """Re-assign stored components after the grid changed."""
+
+    def name(self) -> str:
+        return "componentsreassign"
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API name
+        return "Re-assign components to the grid (部件重新归属网格)"
+
+    def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
+        return ("After the unit grid changed, assigns every stored component to its current active grid "
+                "cell and community. Components that moved keep their old version in component_history; "
+                "components now outside every cell keep their codes and are reported.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
+        self.addParameter(_project_param())
+        self.addParameter(QgsProcessingParameterString("REASON", "Change reason",
+                                                       defaultValue="grid re-assignment (单元网格调整)"))
+        self.addOutput(QgsProcessingOutputNumber("CHANGED", "Components moved to another cell"))
+        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", "Components outside every cell"))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
+        from ..urban_grid_plugin.components.store import reassign
+
+        project = self.parameterAsFile(parameters, "PROJECT", context)
+        reason = self.parameterAsString(parameters, "REASON", context) or "grid re-assignment"
+        with processing_errors():
+            res = reassign(project, reason=reason, progress=FeedbackProgress(feedback))
+        feedback.pushInfo(f"checked {res['checked']}: {res['changed']} moved, {res['outside']} outside every cell")
+        return {"CHANGED": res["changed"], "OUTSIDE": res["outside"]}
+
+
 def algorithms() -> list[QgsProcessingAlgorithm]:
     """The component algorithms for the UrbanGrid provider."""
-    return [ImportComponents(), ComponentCensus(), FindDuplicates(), ComponentsAsOf()]
+    return [ImportComponents(), ComponentCensus(), FindDuplicates(), ComponentsAsOf(), ReassignComponents()]

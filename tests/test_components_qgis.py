@@ -139,4 +139,36 @@ def test_processing_import_and_census(qgis_app, algorithms, tmp_path):
     out = alg.run({"PROJECT": path}, context, feedback)[0]
     assert out["TOTAL"] == 1
     assert "component_census_cell" in {n for n, _ in pyogrio.list_layers(path)}
-    assert os.path.exists(path)
+    alg = algorithms["componentsreassign"].create()
+    out = alg.run({"PROJECT": path, "REASON": "test"}, context, feedback)[0]
+    assert (out["CHANGED"], out["OUTSIDE"]) == (0, 0)
+    alg = algorithms["componentsasof"].create()
+    target = str(tmp_path / "asof.gpkg")
+    out = alg.run({"PROJECT": path, "DATE": "2024-06-01", "OUTPUT": target}, context, feedback)[0]
+    assert out["COUNT"] == 1 and len(pyogrio.read_dataframe(target, layer="component_point")) == 1
+    alg = algorithms["componentsimport"].create()
+    bad = {"PROJECT": path, "INPUT": str(tmp_path / "missing.gpkg"), "MAPPING": None, "EXTENSION": None}
+    with pytest.raises(Exception, match="missing.gpkg"):
+        alg.run(bad, context, feedback, catchExceptions=False)
+
+
+def test_qgis_process_imports_components(tmp_path):
+    """The packaged plugin, run by qgis_process.bin, imports a survey file."""
+    import desktop
+
+    package = desktop.build_package(tmp_path / "dist")
+    staging = desktop.unzip_plugin(package, tmp_path / "staging")
+    profiles = desktop.make_profile(tmp_path / "profiles", plugins={"urban_grid": staging}, link=False)
+    path = str(tmp_path / "p.gpkg")
+    write_grid(path)
+    src = tmp_path / "batch.geojson"
+    gpd.GeoDataFrame({"class_code": ["0101", "0118", "0101"], "init_date": ["2024-01-01"] * 3},
+                     geometry=[shapely.Point(X0 + 5, Y0 + 5), shapely.Point(X0 + 15, Y0 + 5),
+                               shapely.Point(X0 - 500, Y0)],
+                     crs="EPSG:4547").to_crs("EPSG:4326").to_file(src, driver="GeoJSON", engine="pyogrio")
+    result = desktop.qgis_process(profiles, "run", "urbangrid:componentsimport", "--", f"PROJECT={path}",
+                                  f"INPUT={src}", json_output=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    outputs = desktop.process_json(result)["results"]
+    assert (outputs["INSERTED"], outputs["QUARANTINED"]) == (2, 1)
+    assert len(pyogrio.read_dataframe(path, layer="component_point")) == 2
