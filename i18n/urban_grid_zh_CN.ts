@@ -324,107 +324,107 @@
         <translation>{prefix}：发生意外错误。详细信息见“日志消息”面板（UrbanGrid 标签页）。</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="326"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="343"/>
         <source>Review change candidates (图斑核查)</source>
         <translation>图斑核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="339"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="356"/>
         <source>Note for this decision (optional); Enter returns to the keys</source>
         <translation>核查意见（可选）；按回车返回快捷键操作</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="341"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="358"/>
         <source>Create a case (立案 draft) for confirmed candidates</source>
         <translation>确认的图斑自动生成案件（待立案）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="362"/>
         <source>← Previous</source>
         <translation>← 上一个</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="362"/>
         <source>Confirm (Y)</source>
         <translation>确认违建 (Y)</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="362"/>
         <source>Reject (N)</source>
         <translation>排除 (N)</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="362"/>
         <source>Skip (S)</source>
         <translation>跳过 (S)</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="345"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="362"/>
         <source>Next →</source>
         <translation>下一个 →</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="426"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="446"/>
         <source>{pending} of {total} still pending</source>
         <translation>共 {total} 个，{pending} 个待核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="429"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="449"/>
         <source>No change candidates to review.</source>
         <translation>没有需要核查的变化图斑。</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="433"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="453"/>
         <source>pending</source>
         <translation>待核查</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="433"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="453"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="434"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="454"/>
         <source>rejected</source>
         <translation>已排除</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="434"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="454"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="438"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="458"/>
         <source>&lt;b&gt;Candidate {n} / {total}&lt;/b&gt; · area {area} · confidence {conf} · grid {grid} · list {list} · review: &lt;b&gt;{status}&lt;/b&gt;{case}</source>
         <translation>&lt;b&gt;图斑 {n} / {total}&lt;/b&gt; · 面积 {area} · 置信度 {conf} · 单元网格 {grid} · 清单 {list} · 核查：&lt;b&gt;{status}&lt;/b&gt;{case}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="438"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="458"/>
         <source>case {id}</source>
         <translation>案件 {id}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="447"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="467"/>
         <source>Before</source>
         <translation>前时相</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="447"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="467"/>
         <source>After</source>
         <translation>后时相</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="450"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="471"/>
         <source>(no image)</source>
         <translation>（无影像）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="470"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="491"/>
         <source>Saving the review decision</source>
         <translation>保存核查结论</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="478"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="499"/>
         <source>All candidates are reviewed.</source>
         <translation>全部图斑已核查完毕。</translation>
     </message>
@@ -519,7 +519,7 @@
         <translation>无法打开 {table}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="305"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="307"/>
         <source>UrbanGrid one map</source>
         <translation>UrbanGrid 一张图</translation>
     </message>
@@ -819,7 +819,7 @@
         <translation>QGIS 工程</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/review.py" line="485"/>
+        <location filename="../urban_grid_plugin/gui/review.py" line="506"/>
         <source>New</source>
         <translation>新增</translation>
     </message>
@@ -869,9 +869,14 @@
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="266"/>
+        <location filename="../urban_grid_plugin/mapping/one_map.py" line="268"/>
         <source>Components drawn one by one from 1:{scale} (the census above)</source>
         <translation>比例尺大于 1:{scale} 时逐个显示部件（更小比例尺显示网格普查统计）</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/review.py" line="382"/>
+        <source>Keys: Y/C confirm · N/R reject · S skip · ←/→ move</source>
+        <translation>快捷键：Y/C 确认 · N/R 排除 · S 跳过 · ←/→ 切换</translation>
     </message>
 </context>
 </TS>
