@@ -34,10 +34,7 @@ from .assign import CellIndex, assign_geometries
 from .mapping import Mapping, load_mapping, resolve_columns
 from .schema import (
     ATTRIBUTE_COLUMNS,
-    COMPONENT_COLUMNS,
     DEFAULT_STATE,
-    GEOMETRY_TYPES,
-    LAYERS,
     QUARANTINE,
     QUARANTINE_COLUMNS,
     STATES,
@@ -634,7 +631,3 @@ def _quarantine_frame(frame: gpd.GeoDataFrame | None, rej: _Rejects | None, batc
         "quarantined_at": now_iso(),
     })
     return out[QUARANTINE_COLUMNS]
-
-
-__all__ = ["ImportResult", "import_components", "read_batch", "validate_rows", "import_key",
-           "COMPONENT_COLUMNS", "GEOMETRY_TYPES", "LAYERS"]

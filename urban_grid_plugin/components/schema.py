@@ -25,13 +25,6 @@ from contextlib import closing
 
 LAYERS = {"point": "component_point", "line": "component_line", "polygon": "component_polygon"}
 GEOMETRY_TYPES = {"point": "Point", "line": "MultiLineString", "polygon": "MultiPolygon"}
-#: Shapely geometry types accepted for each class geometry.
-ACCEPTED_TYPES = {
-    "point": ("Point",),
-    "line": ("LineString", "MultiLineString"),
-    "polygon": ("Polygon", "MultiPolygon"),
-}
-
 QUARANTINE = "component_quarantine"
 HISTORY = "component_history"
 SERIAL = "component_serial"

@@ -82,12 +82,6 @@ def content_key(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(norm, index=False).to_numpy().view(np.int64)
 
 
-def fid_marks(project_path: str | os.PathLike) -> dict[str, int]:
-    """The highest fid per component layer now (0 for a missing layer); rows above it are new."""
-    with connect(project_path) as con:
-        return {layer: _max_fid(con, layer) for layer in LAYERS.values()}
-
-
 def _max_fid(con, layer: str) -> int:
     try:
         return int(con.execute(f'SELECT coalesce(max(fid), 0) FROM "{layer}"').fetchone()[0])
@@ -283,15 +277,6 @@ def insert_rows(con, table: str, frame: pd.DataFrame) -> None:
               for c in cols]
     con.executemany(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
                     zip(*values, strict=True))
-
-
-def _delete_after(project_path: str | os.PathLike, marks: dict[str, int]) -> None:
-    with connect(project_path) as con:
-        for layer, mark in marks.items():
-            try:
-                con.execute(f'DELETE FROM "{layer}" WHERE fid > ?', (mark,))
-            except Exception:  # layer never created
-                pass
 
 
 def _history_rows(old: gpd.GeoDataFrame, date: str, reason: str) -> pd.DataFrame:
