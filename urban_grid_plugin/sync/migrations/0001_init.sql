@@ -250,10 +250,16 @@ BEGIN
 END $$;
 
 -- Street staff: only cases of their granted streets/districts, for reading and for
--- writing (WITH CHECK also stops moving a case into someone else's street).
+-- writing (WITH CHECK also stops moving a case into someone else's street). The
+-- grant look-ups are uncorrelated sub-selects: evaluated once per statement and
+-- hashed, not once per row.
 CREATE POLICY area_rw ON urbangrid.ug_case TO urbangrid_staff
-  USING (urbangrid.area_ok(street_code, district_code))
-  WITH CHECK (urbangrid.area_ok(street_code, district_code));
+  USING (street_code IN (SELECT a.street_code FROM urbangrid.user_area a WHERE a.role_name = current_user)
+         OR coalesce(district_code, left(street_code, 6)) IN
+            (SELECT a.district_code FROM urbangrid.user_area a WHERE a.role_name = current_user))
+  WITH CHECK (street_code IN (SELECT a.street_code FROM urbangrid.user_area a WHERE a.role_name = current_user)
+         OR coalesce(district_code, left(street_code, 6)) IN
+            (SELECT a.district_code FROM urbangrid.user_area a WHERE a.role_name = current_user));
 -- Events and photos follow their case (the sub-query is itself filtered by RLS).
 CREATE POLICY area_rw ON urbangrid.ug_case_event TO urbangrid_staff
   USING (EXISTS (SELECT 1 FROM urbangrid.ug_case c WHERE c.case_id = ug_case_event.case_id))
@@ -263,8 +269,12 @@ CREATE POLICY area_rw ON urbangrid.ug_case_attachment TO urbangrid_staff
   WITH CHECK (EXISTS (SELECT 1 FROM urbangrid.ug_case c WHERE c.case_id = ug_case_attachment.case_id));
 -- Conflicts: visible in the area of their case, and always to the user who pushed.
 CREATE POLICY area_rw ON urbangrid.sync_conflict TO urbangrid_staff
-  USING (urbangrid.area_ok(street_code, district_code) OR laptop_by = current_user)
-  WITH CHECK (urbangrid.area_ok(street_code, district_code) OR laptop_by = current_user);
+  USING (laptop_by = current_user OR (street_code IN (SELECT a.street_code FROM urbangrid.user_area a WHERE a.role_name = current_user)
+         OR coalesce(district_code, left(street_code, 6)) IN
+            (SELECT a.district_code FROM urbangrid.user_area a WHERE a.role_name = current_user)))
+  WITH CHECK (laptop_by = current_user OR (street_code IN (SELECT a.street_code FROM urbangrid.user_area a WHERE a.role_name = current_user)
+         OR coalesce(district_code, left(street_code, 6)) IN
+            (SELECT a.district_code FROM urbangrid.user_area a WHERE a.role_name = current_user)));
 
 ALTER TABLE urbangrid.server_info OWNER TO urbangrid_owner;
 ALTER TABLE urbangrid.user_area OWNER TO urbangrid_owner;
