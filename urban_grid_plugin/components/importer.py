@@ -381,9 +381,12 @@ _INDEX_CACHE: dict[tuple, tuple[CellIndex, gpd.GeoDataFrame]] = {}
 
 
 def cell_index(project_path: str) -> tuple[CellIndex, gpd.GeoDataFrame]:
-    """The cell index for a project, cached while the grid file is unchanged."""
-    st = os.stat(project_path)
-    key = (os.path.abspath(project_path), st.st_mtime_ns, st.st_size)
+    """The cell index for a project, cached while its grid is unchanged.
+
+    The key looks at ``grid_cell`` only (last change, active count, highest fid),
+    so writing components does not throw the index away.
+    """
+    key = (os.path.abspath(project_path), *_grid_state(project_path))
     hit = _INDEX_CACHE.get(key)
     if hit is None:
         cells = read_cells(project_path).reset_index(drop=True)
@@ -393,6 +396,20 @@ def cell_index(project_path: str) -> tuple[CellIndex, gpd.GeoDataFrame]:
         _INDEX_CACHE.clear()
         _INDEX_CACHE[key] = hit
     return hit
+
+
+def _grid_state(project_path: str) -> tuple:
+    """A cheap fingerprint of the active grid cells."""
+    with connect(project_path) as con:
+        try:
+            changed = con.execute(
+                "SELECT last_change FROM gpkg_contents WHERE table_name = 'grid_cell'").fetchone()
+            count = con.execute(
+                "SELECT count(*), coalesce(max(fid), 0) FROM grid_cell WHERE term_date IS NULL").fetchone()
+        except Exception:  # no grid yet: read_cells reports it properly
+            return (os.stat(project_path).st_mtime_ns,)
+    con.close()
+    return (changed, *count)
 
 
 CHUNK_ROWS = 500_000
