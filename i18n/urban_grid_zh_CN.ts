@@ -294,32 +294,32 @@
         <translation>上次 {at}（{step}）；待上传 {outbox} 批；冲突 {conflicts} 条</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/messages.py" line="26"/>
+        <location filename="../urban_grid_plugin/gui/messages.py" line="28"/>
         <source>{action} failed</source>
         <translation>{action}失败</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/messages.py" line="26"/>
+        <location filename="../urban_grid_plugin/gui/messages.py" line="28"/>
         <source>Failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/messages.py" line="28"/>
+        <location filename="../urban_grid_plugin/gui/messages.py" line="30"/>
         <source>{prefix}: please check the input. {detail}</source>
         <translation>{prefix}：请检查输入数据。{detail}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/messages.py" line="32"/>
+        <location filename="../urban_grid_plugin/gui/messages.py" line="35"/>
         <source>{prefix}: file not found: {name}</source>
         <translation>{prefix}：找不到文件 {name}</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/messages.py" line="34"/>
+        <location filename="../urban_grid_plugin/gui/messages.py" line="37"/>
         <source>{prefix}: no permission to write {name}</source>
         <translation>{prefix}：没有写入 {name} 的权限</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/messages.py" line="36"/>
+        <location filename="../urban_grid_plugin/gui/messages.py" line="39"/>
         <source>{prefix}: an unexpected error occurred. Details are in the Log Messages panel (UrbanGrid tab).</source>
         <translation>{prefix}：发生意外错误。详细信息见“日志消息”面板（UrbanGrid 标签页）。</translation>
     </message>
@@ -877,6 +877,136 @@
         <location filename="../urban_grid_plugin/gui/review.py" line="382"/>
         <source>Keys: Y/C confirm · N/R reject · S skip · ←/→ move</source>
         <translation>快捷键：Y/C 确认 · N/R 排除 · S 跳过 · ←/→ 切换</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="25"/>
+        <source>project GeoPackage not found</source>
+        <translation>找不到项目库</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="26"/>
+        <source>project has no unit grid yet; run &apos;urbangrid grid build&apos; first</source>
+        <translation>项目库中尚无单元网格，请先运行“urbangrid grid build”生成网格</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="27"/>
+        <source>cannot open project GeoPackage for writing</source>
+        <translation>无法以写入方式打开项目库</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="28"/>
+        <source>project has no active grid cells</source>
+        <translation>项目库中没有现行单元网格</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="29"/>
+        <source>project holds no components yet; run &apos;urbangrid components import&apos; first</source>
+        <translation>项目库中尚无部件，请先运行“urbangrid components import”导入部件</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="30"/>
+        <source>project has no change_candidate layer; run the imagery change detection first</source>
+        <translation>项目库中没有变化图斑图层，请先运行影像变化检测</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="31"/>
+        <source>the project has no change candidates yet; run the imagery change detection first</source>
+        <translation>项目库中尚无变化图斑，请先运行影像变化检测</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="32"/>
+        <source>the project has no streets yet; build the grid from communities first</source>
+        <translation>项目库中尚无街道，请先由社区生成单元网格</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="33"/>
+        <source>the project has no map layers yet; build the grid first</source>
+        <translation>项目库中尚无地图图层，请先生成单元网格</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="34"/>
+        <source>the project has no street layer for the atlas</source>
+        <translation>项目库中没有可用于图集的街道图层</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="35"/>
+        <source>the report atlas has no streets to print</source>
+        <translation>报告图集中没有可输出的街道</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="36"/>
+        <source>the one map must be written to a .qgz or .qgs file</source>
+        <translation>一张图必须保存为 .qgz 或 .qgs 工程文件</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="37"/>
+        <source>not an UrbanGrid project (no ug_project table); create it first</source>
+        <translation>不是 UrbanGrid 项目库（缺少 ug_project 表），请先新建项目库</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="38"/>
+        <source>not a GeoPackage (no gpkg_contents); create the project first</source>
+        <translation>不是 GeoPackage 文件（缺少 gpkg_contents），请先新建项目库</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="39"/>
+        <source>there is no candidate to review</source>
+        <translation>没有需要核查的图斑</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="40"/>
+        <source>the rasters do not overlap</source>
+        <translation>两期影像没有重叠区域</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="41"/>
+        <source>the epochs are not on one grid; run &apos;urbangrid imagery align&apos; first</source>
+        <translation>两期影像不在同一栅格上，请先运行“urbangrid imagery align”配准</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="42"/>
+        <source>input has no CRS; add a .prj or set &apos;crs&apos; in the mapping file</source>
+        <translation>输入数据没有坐标系，请补充 .prj 文件或在字段映射文件中设置 crs</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="43"/>
+        <source>input file not found</source>
+        <translation>找不到输入文件</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="44"/>
+        <source>laptop GeoPackage not found</source>
+        <translation>找不到外业终端项目库</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="45"/>
+        <source>the server has no urbangrid schema; run `urbangrid sync server-init`</source>
+        <translation>服务器上没有 urbangrid 模式，请先运行“urbangrid sync server-init”</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="46"/>
+        <source>cancelled by the user</source>
+        <translation>已被用户取消</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="47"/>
+        <source>cannot write the PDF</source>
+        <translation>无法写入 PDF</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="48"/>
+        <source>cannot open this list layer</source>
+        <translation>无法打开该清单图层</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="58"/>
+        <source>row {row}</source>
+        <translation>第 {row} 行</translation>
+    </message>
+    <message>
+        <location filename="../urban_grid_plugin/gui/core_messages.py" line="60"/>
+        <source>field &apos;{field}&apos;</source>
+        <translation>字段“{field}”</translation>
     </message>
 </context>
 </TS>

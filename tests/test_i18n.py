@@ -144,3 +144,22 @@ def test_locale_comes_from_qgis_settings(qgis_app, plugin_package):
     finally:
         settings.setValue("locale/overrideFlag", old[0] or False)
         settings.setValue("locale/userLocale", old[1] or "")
+
+
+def test_core_errors_reach_chinese_users_in_chinese(qgis_app, plugin_package):
+    from urban_grid.urban_grid_plugin.errors import InputError
+    from urban_grid.urban_grid_plugin.gui.messages import user_message
+    from urban_grid.urban_grid_plugin.mapping import i18n
+
+    error = InputError("project GeoPackage not found", source="城区.gpkg", row=4, field="code")
+    unknown = InputError("some rare problem", source="a.gpkg")
+    try:
+        i18n.install_translator("zh_CN")
+        text = user_message(error, "生成一张图")
+        assert "找不到项目库" in text and "第 4 行" in text and "字段“code”" in text, text
+        assert "城区.gpkg" in text and "not found" not in text
+        assert "some rare problem" in user_message(unknown)  # unlisted: shown as it is
+        assert user_message(KeyError("x")).startswith("操作失败")
+    finally:
+        i18n.remove_translator()
+    assert "project GeoPackage not found" in user_message(error)

@@ -23,11 +23,14 @@ def tr(text: str) -> str:
 
 def user_message(error: BaseException, action: str | None = None) -> str:
     """One line for the message bar, in the user's language; never a traceback."""
+    from .core_messages import translate_error
+
     prefix = tr("{action} failed").format(action=action) if action else tr("Failed")
     if isinstance(error, InputError):
-        return tr("{prefix}: please check the input. {detail}").format(prefix=prefix, detail=error)
+        return tr("{prefix}: please check the input. {detail}").format(
+            prefix=prefix, detail=translate_error(error))
     if isinstance(error, UrbanGridError):
-        return f"{prefix}: {error}"
+        return f"{prefix}: {translate_error(error)}"
     if isinstance(error, FileNotFoundError):
         return tr("{prefix}: file not found: {name}").format(prefix=prefix, name=error.filename)
     if isinstance(error, PermissionError):
