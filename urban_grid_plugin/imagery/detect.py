@@ -38,6 +38,7 @@ from .features import (
     epoch_stats,
     excess_green,
     fill_holes,
+    max_filter,
     opening,
     pool,
     raw_features,
@@ -155,8 +156,8 @@ def _read_tile(ds, bands, window: Window, factor: int, out_shape: tuple[int, int
 def _max_near(index: np.ndarray, radius: int) -> np.ndarray:
     """Maximum of ``index`` within ``radius`` px, computed on a 2× max-pooled grid (4× cheaper)."""
     if radius < 2:
-        return ndi.maximum_filter(index, size=2 * radius + 1)
-    near = ndi.maximum_filter(pool(index, 2, "max"), size=2 * ((radius + 1) // 2) + 1)
+        return max_filter(index, 2 * radius + 1)
+    near = max_filter(pool(index, 2, "max"), 2 * ((radius + 1) // 2) + 1)
     return upsample(near, 2, index.shape)
 
 
@@ -219,7 +220,7 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
         if c == 1:
             before_near = _max_near(ib, radius)
         else:
-            before_near = upsample(ndi.maximum_filter(ib, size=2 * ((radius + c - 1) // c) + 1), c, shape)
+            before_near = upsample(max_filter(ib, 2 * ((radius + c - 1) // c) + 1), c, shape)
         mask &= before_near < params.before_max
         mask = opening(mask, k)
     confidence = np.clip(score / params.confidence_scale, 0.0, 1.0)
