@@ -51,3 +51,16 @@ def test_detector_output_identical_without_opencv(tmp_path, scipy_only):
     assert (x > 0).sum() > 0
     assert np.array_equal(x > 0, y > 0)
     assert np.abs(x.astype(int) - y).max() <= 1
+
+
+def test_labels_holes_and_upsampling_match_scipy(scipy_only):
+    mask = np.random.default_rng(3).random((80, 70)) > 0.55
+    labels, count = features.label(mask)
+    ref, ref_count = scipy_only(features.label, mask)
+    assert count == ref_count > 1
+    # Same objects, possibly numbered in another order.
+    pairs = set(zip(labels[mask].tolist(), ref[mask].tolist(), strict=True))
+    assert len(pairs) == count and (labels > 0).sum() == mask.sum()
+    assert np.array_equal(features.fill_holes(mask), scipy_only(features.fill_holes, mask))
+    x = np.random.default_rng(4).random((31, 29)).astype(np.float32)
+    assert np.array_equal(features.upsample(x, 2, (61, 58)), scipy_only(features.upsample, x, 2, (61, 58)))

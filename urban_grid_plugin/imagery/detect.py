@@ -38,6 +38,7 @@ from .features import (
     epoch_stats,
     excess_green,
     fill_holes,
+    label,
     max_filter,
     opening,
     pool,
@@ -180,7 +181,7 @@ def _gate_objects(labels: np.ndarray, count: int, keep: np.ndarray, fa, fb, stat
     if len(candidates) > 8:
         # Many objects: one pass over the whole tile is cheaper than one per object.
         hit = np.zeros(count + 1, bool)
-        hit[np.unique(labels[near_new_shadow((slice(None), slice(None))) & (labels > 0)])] = True
+        hit[labels[near_new_shadow((slice(None), slice(None))) & (labels > 0)]] = True
         hit[0] = False
         return keep & hit
     margin = gate + grow + 2
@@ -223,15 +224,16 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
             before_near = upsample(max_filter(ib, 2 * ((radius + c - 1) // c) + 1), c, shape)
         mask &= before_near < params.before_max
         mask = opening(mask, k)
-    confidence = np.clip(score / params.confidence_scale, 0.0, 1.0)
     if mask.any():
-        labels, count = ndi.label(mask)
-        sizes = np.bincount(labels.ravel(), minlength=count + 1)
+        labels, count = label(mask)
+        # Only the (few) candidate pixels, in raster order: the same sums as over the whole tile.
+        object_of = labels[mask]
+        sizes = np.bincount(object_of, minlength=count + 1)
         keep = sizes * res * res >= params.min_area_m2
         keep[0] = False
         if params.min_confidence > 0:
             # Weak objects are mostly re-roofing or mis-registration (the no-change pair).
-            sums = np.bincount(labels.ravel(), weights=confidence.ravel(), minlength=count + 1)
+            sums = np.bincount(object_of, weights=_confidence(score[mask], params), minlength=count + 1)
             mean_conf = sums / np.maximum(sizes, 1)
             keep &= mean_conf >= params.min_confidence
         # A new building casts a new shadow: dark in the later epoch, not dark before.
@@ -240,10 +242,18 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
     if dsm_diff is not None:
         risen = opening(np.nan_to_num(dsm_diff) > params.dsm_height_m, max(k, 2))
         mask |= risen & valid
-        confidence = np.maximum(confidence, np.clip(np.nan_to_num(dsm_diff) / (4 * params.dsm_height_m), 0, 1))
+        confidence = np.maximum(_confidence(score, params),
+                                np.clip(np.nan_to_num(dsm_diff) / (4 * params.dsm_height_m), 0, 1))[mask]
+    else:
+        confidence = _confidence(score[mask], params)
     out = np.zeros(mask.shape, np.uint8)
-    out[mask] = np.maximum(1, (confidence[mask] * 255).round()).astype(np.uint8)
+    out[mask] = np.maximum(1, (confidence * 255).round()).astype(np.uint8)
     return out
+
+
+def _confidence(score: np.ndarray, params: DetectorParams) -> np.ndarray:
+    """Change confidence 0..1 from the index rise."""
+    return np.clip(score / params.confidence_scale, 0.0, 1.0)
 
 
 @dataclass
