@@ -40,7 +40,7 @@ STATES = ("collecting", "filed", "dispatched", "handling", "feedback", "closed")
 
 @pytest.fixture(scope="module")
 def db(pg_dsn):
-    dsn = sim.fresh_database(pg_dsn, "ug_test_sync_property")
+    dsn = sim.fresh_database(pg_dsn, f"ug_test_sync_property_{os.getpid()}")
     server.server_init(dsn)
     for i in range(N_LAPTOPS):
         server.grant(dsn, role=f"prop_{i}", streets=[STREET])
@@ -53,7 +53,8 @@ def db(pg_dsn):
               RETURN NEW; END $$""")
         con.execute("CREATE TRIGGER log_case AFTER INSERT OR UPDATE ON urbangrid.ug_case"
                     " FOR EACH ROW EXECUTE FUNCTION public.log_case()")
-    return dsn
+    yield dsn
+    sim.drop_database(pg_dsn, dsn)
 
 
 class World:

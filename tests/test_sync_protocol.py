@@ -7,6 +7,7 @@ edit of a row deleted on the server) and QFieldCloud (last write wins by default
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import psycopg
@@ -25,11 +26,12 @@ STREET = "110101001"
 @pytest.fixture(scope="module")
 def db(pg_dsn):
     """A fresh database for this module, schema initialised, two inspectors of one street."""
-    dsn = sim.fresh_database(pg_dsn, "ug_test_sync_protocol")
+    dsn = sim.fresh_database(pg_dsn, f"ug_test_sync_protocol_{os.getpid()}")
     server.server_init(dsn)
     server.grant(dsn, role="proto_a", streets=[STREET])
     server.grant(dsn, role="proto_b", streets=[STREET])
-    return dsn
+    yield dsn
+    sim.drop_database(pg_dsn, dsn)
 
 
 @pytest.fixture()

@@ -6,6 +6,8 @@ user's own PostgreSQL role.
 
 from __future__ import annotations
 
+import os
+
 import psycopg
 import pytest
 
@@ -29,7 +31,7 @@ INJECTIONS = [
 @pytest.fixture(scope="module")
 def db(pg_dsn, tmp_path_factory):
     """Cases in two streets of one district and one street of another district."""
-    dsn = sim.fresh_database(pg_dsn, "ug_test_sync_security")
+    dsn = sim.fresh_database(pg_dsn, f"ug_test_sync_security_{os.getpid()}")
     server.server_init(dsn)
     server.grant(dsn, role="sec_a", streets=[STREET_A])
     server.grant(dsn, role="sec_b", streets=[STREET_B])
@@ -46,7 +48,8 @@ def db(pg_dsn, tmp_path_factory):
         con.execute("INSERT INTO urbangrid.ug_case (case_id, profile, kind, class_code, street_code,"
                     " district_code, source, created_at, updated_at) VALUES ('far-1', '2013', 'event',"
                     " '0101', %s, '110102', 'hotline', 'x', 'x')", (OTHER_DISTRICT_STREET,))
-    return dsn
+    yield dsn
+    sim.drop_database(pg_dsn, dsn)
 
 
 def as_user(db, user):

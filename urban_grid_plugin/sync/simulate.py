@@ -32,6 +32,15 @@ def fresh_database(admin_dsn: str, name: str) -> str:
     return make_conninfo(**params)
 
 
+def drop_database(admin_dsn: str, dsn: str) -> None:
+    """Drop the database ``dsn`` points to (connecting through ``admin_dsn``)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = conninfo_to_dict(dsn)["dbname"]
+    with psycopg.connect(admin_dsn, autocommit=True) as con:
+        con.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def make_laptop(path: str | os.PathLike, crs: str = "EPSG:4547") -> str:
     """A new laptop GeoPackage with empty case tables."""
     path = os.fspath(path)
