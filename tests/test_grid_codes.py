@@ -71,3 +71,36 @@ def test_convert_codes_reports_the_bad_row(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "row 2" in err and "10 digits" in err
     assert not target.exists()
+
+
+def test_an_existing_legacy_grid_is_imported_with_15_digit_codes(tmp_path, capsys):
+    from grid_helpers import new_project, small_district
+
+    from urban_grid_plugin.grid import store
+    from urban_grid_plugin.grid.build import build_grid
+
+    small_district(tmp_path)
+    built = new_project(tmp_path, "built.gpkg")
+    build_grid(built, tmp_path / "district.gpkg", layer="community")
+    legacy = store.read_active_cells(built)
+    legacy["BGID"] = legacy["code"].str[:12] + legacy["code"].str[-2:]  # CJ/T 213: 2-digit sequence
+    legacy[["BGID", "geometry"]].to_crs("EPSG:4326").to_file(tmp_path / "old_grid.geojson")
+    project = new_project(tmp_path, "imported.gpkg")
+    assert main(["-q", "grid", "import", str(project), str(tmp_path / "old_grid.geojson"),
+                 "--communities", f"{tmp_path / 'district.gpkg'}|community", "--date", "2020-01-01"]) == 0
+    assert f"{len(legacy)} legacy 14-digit codes converted" in capsys.readouterr().out
+    cells = store.read_active_cells(project)
+    assert sorted(cells["code"]) == sorted(legacy["code"])
+    assert main(["-q", "grid", "check", str(project), "--strict"]) == 0
+    # A second import, or a duplicate code, is refused and changes nothing.
+    assert main(["-q", "grid", "import", str(project), str(tmp_path / "old_grid.geojson"),
+                 "--communities", f"{tmp_path / 'district.gpkg'}|community"]) == 1
+    assert "already has a unit grid" in capsys.readouterr().err
+    legacy.loc[1, "BGID"] = legacy.loc[0, "BGID"]
+    legacy[["BGID", "geometry"]].to_file(tmp_path / "dup.gpkg")
+    other = new_project(tmp_path, "other.gpkg")
+    with pytest.raises(InputError, match="row 2.*appears more than once"):
+        from urban_grid_plugin.grid.importer import import_cells
+
+        import_cells(other, tmp_path / "dup.gpkg", tmp_path / "district.gpkg", communities_layer="community")
+    assert "grid_cell" not in store.list_tables(other)

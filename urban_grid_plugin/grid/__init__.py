@@ -11,5 +11,6 @@ Modules:
 - :mod:`.check` — grid QA with code and location of every problem;
 - :mod:`.history`, :mod:`.edit` — retire, edit, re-grid without reusing codes;
 - :mod:`.store` — project GeoPackage tables and :func:`.store.read_active_cells`;
-- :mod:`.convert` — convert a layer's legacy codes; :mod:`.commands` — ``urbangrid grid``.
+- :mod:`.convert` — convert a layer's legacy codes; :mod:`.importer` — import an existing
+  (e.g. CJ/T 213) grid; :mod:`.commands` — ``urbangrid grid``.
 """

@@ -69,6 +69,15 @@ def register(subparsers) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=_history)
 
+    p = sub.add_parser("import", help="import an existing grid (15- or legacy 14-digit codes) into a new project")
+    p.add_argument("project")
+    p.add_argument("cells", help="grid cell polygons (file or file|layer)")
+    p.add_argument("--communities", required=True, help="community polygons (file or file|layer)")
+    p.add_argument("--code-field", help="grid code field (default: code/grid_code/BGID)")
+    p.add_argument("--date", help="initial date YYYY-MM-DD (default today)")
+    p.add_argument("--reason", default="imported grid")
+    p.set_defaults(func=_import)
+
     p = sub.add_parser("demo-data", help="write the generated demo district (communities, barriers)")
     p.add_argument("target", help="GeoPackage to write (layers community and barrier)")
     p.add_argument("--columns", type=int, default=3, help="communities west→east (default 3)")
@@ -200,4 +209,17 @@ def _demo_data(args, progress: Progress) -> int:
           f"{communities['street_name'].nunique()} streets ({communities.area.sum() / 1e6:.2f} km²), "
           f"{len(barriers)} barrier lines ({', '.join(f'{n} {k}' for k, n in barriers['kind'].value_counts().items())})")
     print(f"  layers: {sources['community']}  {sources['street']}  {sources['barrier']}")
+    return 0
+
+
+def _import(args, progress: Progress) -> int:
+    from .importer import import_cells
+
+    cells, cells_layer = _split_layer(args.cells)
+    communities, communities_layer = _split_layer(args.communities)
+    result = import_cells(args.project, cells, communities, cells_layer=cells_layer,
+                          communities_layer=communities_layer, code_field=args.code_field, date=args.date,
+                          reason=args.reason, progress=progress)
+    print(f"imported {result['imported']} cells ({result['converted']} legacy 14-digit codes converted to 15); "
+          f"run 'urbangrid grid check {args.project}' next")
     return 0
