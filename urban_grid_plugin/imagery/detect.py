@@ -238,7 +238,7 @@ def detect_tile(rgb_before: np.ndarray, rgb_after: np.ndarray, valid: np.ndarray
             keep &= mean_conf >= params.min_confidence
         # A new building casts a new shadow: dark in the later epoch, not dark before.
         keep = _gate_objects(labels, count, keep, fa, fb, stats_before, stats_after, params, res)
-        mask = fill_holes(keep[labels]) if keep.any() else np.zeros_like(mask)
+        mask = fill_holes(np.take(keep, labels)) if keep.any() else np.zeros_like(mask)
     if dsm_diff is not None:
         risen = opening(np.nan_to_num(dsm_diff) > params.dsm_height_m, max(k, 2))
         mask |= risen & valid
