@@ -124,14 +124,14 @@ def open_batch(paths: list[str], mapping: Mapping) -> tuple[list[_Source], CRS]:
     for path in paths:
         if not os.path.exists(path):
             raise InputError("input file not found", source=path)
+        if path.lower().endswith(".csv") and not (mapping.x and mapping.y and mapping.crs):
+            raise InputError("a CSV needs a mapping file naming its 'x' and 'y' columns and their 'crs'",
+                             source=mapping.source or path)
         crs = _file_crs(path, mapping)
         if crs is None:
             raise InputError("input has no CRS; add a .prj or set 'crs' in the mapping file", source=path)
         crss[path] = crs
         if path.lower().endswith(".csv"):
-            if not mapping.x or not mapping.y:
-                raise InputError("a CSV needs 'x' and 'y' column names in the mapping file",
-                                 source=mapping.source or path)
             try:
                 header = list(pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns)
             except Exception as exc:  # empty file, bad encoding ...
