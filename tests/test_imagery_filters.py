@@ -64,3 +64,30 @@ def test_labels_holes_and_upsampling_match_scipy(scipy_only):
     assert np.array_equal(features.fill_holes(mask), scipy_only(features.fill_holes, mask))
     x = np.random.default_rng(4).random((31, 29)).astype(np.float32)
     assert np.array_equal(features.upsample(x, 2, (61, 58)), scipy_only(features.upsample, x, 2, (61, 58)))
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_fast_averaged_read_matches_gdal(tmp_path, monkeypatch, masked):
+    from rasterio.windows import Window
+
+    from urban_grid_plugin.imagery import detect
+
+    path = tmp_path / "img.tif"
+    data = np.random.default_rng(5).integers(0, 256, (3, 90, 75)).astype(np.uint8)
+    with rasterio.open(path, "w", driver="GTiff", width=75, height=90, count=3, dtype="uint8",
+                       crs="EPSG:4547", transform=rasterio.Affine(0.5, 0, 500000, 0, -0.5, 3400000)) as ds:
+        ds.write(data)
+        if masked:
+            mask = np.full((90, 75), 255, np.uint8)
+            mask[60:, 50:] = 0
+            ds.write_mask(mask)
+    windows = [Window(0, 0, 40, 40), Window(10, 20, 64, 40), Window(41, 50, 34, 40), Window(0, 0, 75, 90)]
+    with rasterio.open(path) as ds:
+        for window in windows:
+            shape = (-(-int(window.height) // 2), -(-int(window.width) // 2))
+            fast = detect._read_tile(ds, [1, 2, 3], window, 2, shape)
+            monkeypatch.setattr(detect, "features_cv2", None)
+            slow = detect._read_tile(ds, [1, 2, 3], window, 2, shape)
+            monkeypatch.undo()
+            assert np.array_equal(fast[0], slow[0]), window
+            assert np.array_equal(fast[1], slow[1]), window
