@@ -172,3 +172,20 @@ def test_qgis_process_imports_components(tmp_path):
     outputs = desktop.process_json(result)["results"]
     assert (outputs["INSERTED"], outputs["QUARANTINED"]) == (2, 1)
     assert len(pyogrio.read_dataframe(path, layer="component_point")) == 2
+
+
+def test_project_layers_open_with_their_default_styles(qgis_app, project):
+    """QGIS applies the styles stored in the project: icons for points, fitted classes for the census."""
+    from qgis.core import QgsVectorLayer
+
+    points = QgsVectorLayer(f"{project}|layername=component_point", "component_point", "ogr")
+    assert points.renderer().type() == "RuleRenderer" and points.hasScaleBasedVisibility()
+    census_layer = QgsVectorLayer(f"{project}|layername=component_census_cell", "census", "ogr")
+    renderer = census_layer.renderer()
+    assert renderer.type() == "graduatedSymbol"
+    ranges = renderer.ranges()
+    assert len(ranges) == 7 and ranges[0].label() == "0"
+    totals = sorted(f["total"] for f in census_layer.getFeatures())
+    assert ranges[-1].upperValue() >= totals[-1]  # the classes fit this project's counts
+    assert ranges[-1].label().startswith("> ")
+    del points, census_layer

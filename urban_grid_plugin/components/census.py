@@ -19,8 +19,11 @@ import shapely
 from ..errors import InputError
 from ..progress import Progress, ensure_progress
 from .importer import read_cells
-from .schema import CENSUS, CENSUS_CELL, connect, existing_layers
+from .schema import CENSUS, CENSUS_CELL, LAYERS, connect, existing_layers
 from .store import read_components
+
+#: The plugin's ``layers/`` folder (QML styles), next to the package.
+LAYERS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "layers")
 
 CENSUS_KEYS = ["grid_code", "class_code", "major_code", "obj_state", "dept_name1"]
 
@@ -54,6 +57,9 @@ def census(
         layer["density_km2"] = layer["total"] / (layer["area_m2"] / 1e6)
         progress.set_percent(70)
         _write_replace(project_path, CENSUS_CELL, gpd.GeoDataFrame(layer, geometry="geometry"))
+        qml = census_style_qml(layer["total"].to_numpy())
+        if qml is not None:
+            store_default_style(project_path, CENSUS_CELL, qml)
         with connect(project_path) as con:
             table.to_sql(CENSUS, con, if_exists="replace", index=False)
             con.execute("INSERT OR IGNORE INTO gpkg_contents(table_name, data_type, identifier, last_change) "
@@ -74,6 +80,93 @@ def _write_replace(project_path: str, layer: str, frame: gpd.GeoDataFrame) -> No
                 break
         ds = None
     pyogrio.write_dataframe(frame, project_path, layer=layer, driver="GPKG", geometry_type="Polygon")
+
+
+def _nice(value: float) -> int:
+    """Round up to two significant digits, so legend classes read naturally (14.2 → 15, 731 → 740)."""
+    if value <= 10:
+        return max(1, int(np.ceil(value)))
+    step = 10 ** (int(np.floor(np.log10(value))) - 1)
+    return int(np.ceil(value / step) * step)
+
+
+def census_breaks(totals: np.ndarray, uppers: int = 5) -> list[int]:
+    """Upper bounds of ``uppers`` count classes above zero, at the data's quantiles (the last class is open)."""
+    nonzero = np.asarray(totals)[np.asarray(totals) > 0]
+    if not len(nonzero):
+        return list(range(1, uppers + 1))
+    out: list[int] = []
+    for q in np.quantile(nonzero, np.linspace(0, 1, uppers + 2)[1:-1]):
+        u = _nice(q)
+        out.append(max(u, out[-1] + 1) if out else u)
+    return out
+
+
+def census_style_qml(totals: np.ndarray) -> str | None:
+    """``layers/component_census.qml`` with its classes fitted to these counts (None if not installed).
+
+    The packaged style has fixed classes for a typical city (about 20 components per
+    cell); fitting them keeps the choropleth readable for a dense survey too.
+    """
+    import re
+
+    path = os.path.join(LAYERS_DIR, "component_census.qml")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as fh:
+        qml = fh.read()
+    ranges = re.findall(r"<range\b.*?/>", qml)  # one per line; labels may hold a raw '>'
+    uppers = census_breaks(totals, uppers=len(ranges) - 2)
+    bounds = [(-0.5, 0.5, "0")]
+    low = 1
+    for u in uppers:
+        bounds.append((low - 0.5, u + 0.5, f"{low}–{u}" if u > low else f"{u}"))
+        low = u + 1
+    bounds.append((low - 0.5, max(float(np.max(totals)), low) + 0.5, f"&gt; {low - 1}"))
+    for i, (old, (lo, hi, label)) in enumerate(zip(ranges, bounds, strict=True)):
+        qml = qml.replace(old, f'<range lower="{lo:.6f}" render="true" upper="{hi:.6f}" symbol="{i}" '
+                               f'label="{label}"/>', 1)
+    return qml
+
+
+_LAYER_STYLES_DDL = """CREATE TABLE IF NOT EXISTS layer_styles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+    f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+    update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
+
+
+def store_default_style(project_path: str | os.PathLike, table: str, qml: str) -> None:
+    """Make ``qml`` the default style QGIS applies when it opens ``table`` from the project."""
+    con = connect(project_path)
+    try:
+        with con:
+            con.execute(_LAYER_STYLES_DDL)
+            con.execute(
+                "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
+                "strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+            con.execute("DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = ?", (table, table))
+            con.execute("UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (table,))
+            con.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+                "VALUES ('', '', ?, 'geom', ?, ?, '', 1, 'UrbanGrid default style', '', '')",
+                (table, table, qml))
+    finally:
+        con.close()
+
+
+def install_component_styles(project_path: str | os.PathLike) -> int:
+    """Store the packaged component layer styles as the layers' default styles; return how many."""
+    n = 0
+    for layer in LAYERS.values():
+        path = os.path.join(LAYERS_DIR, f"{layer}.qml")
+        if layer in existing_layers(project_path) and os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                store_default_style(project_path, layer, fh.read())
+            n += 1
+    return n
 
 
 def census_summary(table: pd.DataFrame, by: str = "major_code") -> pd.DataFrame:

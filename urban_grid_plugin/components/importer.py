@@ -539,6 +539,9 @@ def import_components(
     finally:
         if con is not None:
             con.close()
+    from .census import install_component_styles
+
+    install_component_styles(project_path)  # QGIS opens the layers styled, scale limits included
     why = reason or f"import of {', '.join(os.path.basename(p) for p in paths)}"
     for old, inc in updates:
         replace_versions(project_path, old, inc, classes, date=when, reason=why)
