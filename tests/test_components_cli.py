@@ -52,6 +52,24 @@ def test_cli_round_trip(project, tmp_path, capsys):
     assert code == 0 and out.startswith("0 rows in quarantine")
 
 
+def test_cli_validate_shows_rejects_and_quarantine_exports(project, tmp_path, capsys):
+    import pandas as pd
+
+    csv, mapping = survey_csv(tmp_path, n=10)
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    frame.loc[3, "LBDM"] = "7777"
+    frame.to_csv(csv, index=False)
+    code, out, _ = run(capsys, "validate", project, csv, "--mapping", mapping)
+    assert code == 1 and "first rejected rows" in out and "7777" in out
+    assert run(capsys, "import", project, csv, "--mapping", mapping)[0] == 0
+    export = tmp_path / "q.csv"
+    code, out, _ = run(capsys, "quarantine", project, "--csv", str(export))
+    assert code == 0 and out.startswith("1 rows in quarantine")
+    rows = pd.read_csv(export, dtype=str)
+    assert list(rows["source_row"]) == ["4"] and list(rows["class_code"]) == ["7777"]
+    assert rows["geom_wkt"].iloc[0].startswith("POINT")
+
+
 def test_cli_errors_are_one_line(project, tmp_path, capsys):
     csv, mapping = survey_csv(tmp_path, n=3)
     code, out, err = run(capsys, "import", project, csv)

@@ -18,7 +18,7 @@ def register(subparsers) -> None:
     _common_import(p)
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("validate", help="check files like import does, write nothing")
+    p = sub.add_parser("validate", help="check files like import does, write nothing (exit 1 if rows would be rejected)")
     _common_import(p)
     p.set_defaults(func=_validate)
 
@@ -66,9 +66,10 @@ def register(subparsers) -> None:
     p.add_argument("--duplicates", type=int, default=20, help="components surveyed twice, 0.2 m apart")
     p.set_defaults(func=_synth)
 
-    p = sub.add_parser("quarantine", help="list rejected rows")
+    p = sub.add_parser("quarantine", help="list rejected rows, or export them to fix and re-import")
     p.add_argument("project")
     p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--csv", help="write every quarantined row (with the original values) to this CSV")
     p.set_defaults(func=_quarantine)
 
 
@@ -92,7 +93,15 @@ def _import(args, progress: Progress, dry_run: bool = False) -> int:
 
 
 def _validate(args, progress: Progress) -> int:
-    return _import(args, progress, dry_run=True)
+    from .importer import import_components
+
+    result = import_components(args.project, args.files, mapping=args.mapping,
+                               codes_extension=args.codes_extension, dry_run=True, progress=progress)
+    print(result.summary())
+    if result.sample is not None and len(result.sample):
+        print("first rejected rows:")
+        print(result.sample.fillna("").to_string(index=False))
+    return 1 if result.quarantine_count else 0
 
 
 def _assign(args, progress: Progress) -> int:
@@ -200,7 +209,25 @@ def _quarantine(args, progress: Progress) -> int:
         rows = pd.read_sql_query(
             f"SELECT source_file, source_row, field, reason, value FROM {QUARANTINE} "
             "ORDER BY source_file, source_row LIMIT ?", con, params=[args.limit])
+        if args.csv:
+            _export_quarantine(con, args.csv)
     print(f"{int(counts['n'].sum()) if len(counts) else 0} rows in quarantine")
     print(counts.to_string(index=False))
     print(rows.fillna("").to_string(index=False))
+    if args.csv:
+        print(f"all quarantined rows written to {args.csv} (fix them there and import that file)")
     return 0
+
+
+def _export_quarantine(con, path: str) -> None:
+    """Quarantined rows as a CSV in the standard fields plus where they came from and why."""
+    import json
+
+    from .schema import QUARANTINE
+
+    frame = pd.read_sql_query(
+        f"SELECT source_file, source_row, field, reason, geom_wkt, raw FROM {QUARANTINE} "
+        "ORDER BY source_file, source_row", con)
+    raw = pd.DataFrame([json.loads(r) for r in frame["raw"]], index=frame.index)
+    out = pd.concat([frame.drop(columns=["raw"]), raw], axis=1)
+    out.to_csv(path, index=False, encoding="utf-8")

@@ -69,6 +69,8 @@ class ImportResult:
     unchanged: int = 0
     quarantined: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    #: The first rejected rows (file, row, field, reason, value), to show without opening the table.
+    sample: pd.DataFrame | None = None
 
     @property
     def quarantine_count(self) -> int:
@@ -525,6 +527,7 @@ def import_components(
         quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else _quarantine_frame(None, None, "")
         for r, n in quarantine["reason"].value_counts().items():
             result.quarantined[str(r)] = int(n)
+        result.sample = quarantine[["source_file", "source_row", "field", "reason", "value"]].head(20)
         if con is None:
             return result
         _ids.write_registry(con, changed_registry)
