@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..cases.schema import TABLES_BY_NAME
 from . import conflicts, journal, protocol, server
 
 
@@ -103,8 +104,6 @@ def _status(args, progress) -> int:
             base_cols = [c for c in journal.local_columns(con, journal.BASE_PREFIX + spec_name)
                          if c != "sync_rev"]
             if base_cols:
-                from ..cases.schema import TABLES_BY_NAME
-
                 table = journal.SyncTable(spec_name, TABLES_BY_NAME[spec_name].key,
                                           tuple(base_cols), "geom" if "geom" in base_cols else None)
                 changed += len(journal.collect_changes(con, table))
