@@ -35,15 +35,33 @@ def match_boundary_vertices(cells: np.ndarray, owner: np.ndarray, boundaries: np
     edge = np.flatnonzero(same_ring & on[:-1] & on[1:])
     if not len(edge):
         return cells
-    points = np.unique(coords[on], axis=0)
+    points, inverse = np.unique(coords[on], axis=0, return_inverse=True)
     tree = shapely.STRtree(shapely.points(points))
+    # Two sides may round the same boundary vertex one grid step apart: give every
+    # cluster of near-identical boundary vertices one coordinate first.
+    near_a, near_b = tree.query(shapely.points(points), predicate="dwithin", distance=tolerance)
+    keep = near_a < near_b
+    moved = bool(keep.any())
+    if moved:
+        rep = np.arange(len(points))
+        for _ in range(8):  # clusters are tiny; a few rounds reach the smallest index
+            before = rep.copy()
+            np.minimum.at(rep, near_b[keep], rep[near_a[keep]])
+            if np.array_equal(rep, before):
+                break
+        coords = coords.copy()
+        coords[on] = points[rep[inverse.ravel()]]
+        points = np.unique(points[rep], axis=0)
+        tree = shapely.STRtree(shapely.points(points))
     a, b = coords[edge], coords[edge + 1]
     segments = shapely.linestrings(np.stack([a, b], axis=1))
     seg_i, pt_i = tree.query(segments, predicate="dwithin", distance=tolerance)
     p, a, b = points[pt_i], a[seg_i], b[seg_i]
     keep = (np.hypot(*(p - a).T) > tolerance) & (np.hypot(*(p - b).T) > tolerance)
     if not keep.any():
-        return cells
+        if not moved:
+            return cells
+        return shapely.polygons(shapely.linearrings(coords, indices=ring_of), indices=ring_cell)
     p, a, b, at = p[keep], a[keep], b[keep], edge[seg_i[keep]]
     direction = b - a
     t = np.einsum("ij,ij->i", p - a, direction) / np.einsum("ij,ij->i", direction, direction)
