@@ -78,6 +78,11 @@ def box_mean(x: np.ndarray, size: int) -> np.ndarray:
 
 def brightness(rgb: np.ndarray) -> np.ndarray:
     """Mean of the colour bands (bands-first input) as float32."""
+    if rgb.dtype == np.uint8 and rgb.shape[0] == 3:
+        # Pairwise sums of three planes are faster than a reduction over axis 0; same values.
+        total = np.add(rgb[0], rgb[1], dtype=np.uint16)
+        total += rgb[2]
+        return np.multiply(total, np.float32(1.0 / 3), dtype=np.float32)
     if rgb.dtype == np.uint8:
         return rgb.sum(axis=0, dtype=np.uint16).astype(np.float32) * np.float32(1.0 / rgb.shape[0])
     return rgb.astype(np.float32).mean(axis=0)
@@ -85,16 +90,15 @@ def brightness(rgb: np.ndarray) -> np.ndarray:
 
 def saturation(rgb: np.ndarray) -> np.ndarray:
     """HSV-style saturation ``(max - min) / (max + 1)``; 0 for grey roofs."""
-    if rgb.shape[0] == 3:
-        # Pairwise maxima of three planes are several times faster than a reduction over axis 0.
-        mx = np.maximum(np.maximum(rgb[0], rgb[1]), rgb[2]).astype(np.float32)
-        out = mx - np.minimum(np.minimum(rgb[0], rgb[1]), rgb[2])
-    else:
-        mx = rgb.max(axis=0).astype(np.float32)
-        out = mx - rgb.min(axis=0)
-    mx += 1.0
-    out /= mx
-    return out
+    if rgb.shape[0] == 3 and rgb.dtype.kind == "u":
+        # Pairwise maxima of three planes are several times faster than a reduction over
+        # axis 0, and max - min cannot wrap for unsigned input.
+        mx = np.maximum(np.maximum(rgb[0], rgb[1]), rgb[2])
+        spread = np.subtract(mx, np.minimum(np.minimum(rgb[0], rgb[1]), rgb[2]))
+        den = np.add(mx, np.float32(1.0), dtype=np.float32)
+        return np.divide(spread, den, out=den, dtype=np.float32)
+    mx = rgb.max(axis=0).astype(np.float32)
+    return (mx - rgb.min(axis=0)) / (mx + 1.0)
 
 
 def excess_green(rgb: np.ndarray) -> np.ndarray:
@@ -117,15 +121,16 @@ def morphological_building_index(lum: np.ndarray, sizes_px: tuple[int, ...], coa
     c = max(1, coarsen)
     small = pool(lum, c, "mean")
     small8 = np.clip(small, 0, 255).astype(np.uint8)
-    acc = np.zeros(small.shape, np.float32)
+    # Top-hats are whole numbers (an opening never exceeds its input): sum them exactly in uint16.
+    acc = np.zeros(small.shape, np.uint16)
     # Squares compose (k1 ⊕ k2 = k1 + k2 - 1), so each erosion starts from the previous one.
     eroded, done = small8, 1
     for k in sorted({max(3, int(round(size / c)) | 1) for size in sizes_px}):
         eroded = min_filter(eroded, k - done + 1)
         done = k
-        acc += small8 - max_filter(eroded, k).astype(np.float32)
-    acc /= len(sizes_px)
-    return upsample(acc, c, lum.shape)
+        acc += np.subtract(small8, max_filter(eroded, k))
+    mean = np.divide(acc, np.float32(len(sizes_px)), dtype=np.float32)
+    return upsample(mean, c, lum.shape)
 
 
 def pool(x: np.ndarray, factor: int, how: str = "mean") -> np.ndarray:
