@@ -20,6 +20,7 @@ def register(subparsers) -> None:
 
     p = sub.add_parser("validate", help="check files like import does, write nothing (exit 1 if rows would be rejected)")
     _common_import(p)
+    p.add_argument("--limit", type=int, default=10, help="rejected rows to show")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("assign", help="re-assign stored components to the current grid, or look up points")
@@ -100,7 +101,7 @@ def _validate(args, progress: Progress) -> int:
     print(result.summary())
     if result.sample is not None and len(result.sample):
         print("first rejected rows:")
-        print(result.sample.fillna("").to_string(index=False))
+        print(result.sample.head(args.limit).fillna("").to_string(index=False))
     return 1 if result.quarantine_count else 0
 
 
