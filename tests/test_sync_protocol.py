@@ -449,3 +449,23 @@ def test_delete_made_while_a_batch_is_in_flight_does_not_erase_unseen_changes(db
     row = server_case(db, cid)
     assert row["sync_deleted"] is False and row["department"] == "B's department"
     assert [c["kind"] for c in server_conflicts(db, cid)] == ["delete_vs_edit"]
+
+
+def test_sync_through_a_pg_service_name(db, laptops, tmp_path, monkeypatch):
+    """Credentials live in pg_service.conf (+ ~/.pgpass), never in the project."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    a, _ = laptops
+    params = conninfo_to_dict(db)
+    conf = tmp_path / "pg_service.conf"
+    conf.write_text("[urbangrid_test]\n" + "".join(
+        f"{k}={params[k]}\n" for k in ("host", "port", "dbname")) + "user=proto_a\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(conf))
+    monkeypatch.delenv("UG_PG_DSN", raising=False)
+    (cid,) = sim.add_cases(a, [sim.case_row(STREET, description="via service")])
+    report = protocol.sync(a, service="urbangrid_test")
+    assert report.pushed == {"ug_case": 1}
+    assert server_case(db, cid)["sync_by"] == "proto_a"
+    with sim.connect(a) as con:  # nothing about the server is stored but its id
+        state = dict(con.execute("SELECT key, value FROM ug_sync_state").fetchall())
+    assert not any(params["host"] in str(v) or "user=" in str(v) for v in state.values())
