@@ -66,3 +66,28 @@ def pg_dsn() -> str:
         ).stdout.strip()
         os.environ["UG_PG_DSN"] = dsn
     return dsn
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _release_qgis_objects_before_exit(qgis_app):
+    """Free every layer still alive before pytest-qgis calls ``exitQgis()``.
+
+    When a Processing algorithm raises, sip keeps the exception (and so its traceback,
+    whose frames hold the algorithm's parameters, layers included) referenced from C,
+    where no Python code can release it. A layer destroyed after ``exitQgis()``
+    segfaults the process at exit, failing the run with code 139 although every test
+    passed. So every layer Python still owns is destroyed here, while QGIS is alive.
+    Set up after ``qgis_app``, so torn down before it.
+    """
+    yield
+    import gc
+
+    from qgis.core import QgsMapLayer, QgsProject
+    from qgis.PyQt import sip
+
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().clear()
+    gc.collect()
+    for obj in gc.get_objects():
+        if isinstance(obj, QgsMapLayer) and not sip.isdeleted(obj) and sip.ispyowned(obj):
+            sip.delete(obj)
