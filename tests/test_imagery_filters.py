@@ -91,3 +91,14 @@ def test_fast_averaged_read_matches_gdal(tmp_path, monkeypatch, masked):
             monkeypatch.undo()
             assert np.array_equal(fast[0], slow[0]), window
             assert np.array_equal(fast[1], slow[1]), window
+
+
+def test_threads_give_the_sequential_result(tmp_path):
+    from urban_grid_plugin.imagery.detect import DetectorParams
+
+    pair = make_pair(tmp_path, bounds=(500000, 3400000, 500200, 3400150), resolution=0.5, buildings=6, seed=9)
+    one = detect_changes(pair["before"], pair["after"], tmp_path / "one.tif", params=DetectorParams(threads=1, tile=64))
+    two = detect_changes(pair["before"], pair["after"], tmp_path / "two.tif", params=DetectorParams(threads=2, tile=64))
+    assert two.tiles > 4 and one.changed_pixels > 0
+    with rasterio.open(one.path) as a, rasterio.open(two.path) as b:
+        assert np.array_equal(a.read(1), b.read(1))

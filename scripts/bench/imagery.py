@@ -44,12 +44,15 @@ DETECT = r"""
 import json, resource, sys, time
 from urban_grid_plugin.imagery.detect import DetectorParams, detect_changes
 t0 = time.perf_counter()
-r = detect_changes(sys.argv[1], sys.argv[2], sys.argv[3], params=DetectorParams(workers=int(sys.argv[4])))
+threads = int(sys.argv[5]) or DetectorParams.threads
+r = detect_changes(sys.argv[1], sys.argv[2], sys.argv[3],
+                   params=DetectorParams(workers=int(sys.argv[4]), threads=threads))
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2
 # With worker processes, count the parent plus every worker at its own peak (an upper bound).
 workers = int(sys.argv[4])
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2 + (children * workers if workers > 1 else 0)
 print(json.dumps({"seconds": time.perf_counter() - t0, "changed_m2": r.changed_area_m2, "tiles": r.tiles,
+                  "threads": threads,
                   "peak_gb": peak}))
 """
 
@@ -82,17 +85,20 @@ def main(argv=None) -> int:
     parser.add_argument("--block", type=int, default=2048, help="floor read window (default 2048)")
     parser.add_argument("--workers", type=int, default=1,
                         help="detector worker processes (default 1, as in QGIS)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="detector tile threads (default: the detector's default)")
     args = parser.parse_args(argv)
     before, after = ensure_pair(args.size, args.dir)
     # Warm the page cache equally for both runs: the first read pays the disk.
     run(FLOOR, before, after, str(args.block))
     floor = run(FLOOR, before, after, str(args.block))
     out = os.path.join(args.dir, f"change_{args.size}.tif")
-    detect = run(DETECT, before, after, out, str(args.workers))
+    detect = run(DETECT, before, after, out, str(args.workers), str(args.threads))
     mpx = args.size * args.size / 1e6
     print(f"pair {args.size}×{args.size}×3 uint8 ({2 * mpx * 3:.0f} MB decoded)")
     print(f"floor  (windowed read + |A-B|): {floor['seconds']:.1f} s, peak {floor['peak_gb']:.2f} GB")
-    print(f"detect (end to end, {detect['tiles']} tiles, {args.workers} process(es)): {detect['seconds']:.1f} s, "
+    print(f"detect (end to end, {detect['tiles']} tiles, {args.workers} process(es), {detect['threads']} thread(s)): "
+          f"{detect['seconds']:.1f} s, "
           f"peak {detect['peak_gb']:.2f} GB, {detect['changed_m2']:.0f} m² changed, "
           f"{mpx / detect['seconds']:.1f} Mpx/s")
     print(f"detect_vs_floor={detect['seconds'] / floor['seconds']:.2f} peak_gb={detect['peak_gb']:.2f}")

@@ -10,7 +10,8 @@ from dataclasses import fields
 from ..errors import InputError
 from .detect import DetectorParams
 
-_TUNABLE = ("threshold", "feature_resolution", "before_max", "mbi_weight", "shadow_percentile", "tile", "workers")
+_TUNABLE = ("threshold", "feature_resolution", "before_max", "mbi_weight", "shadow_percentile", "tile", "workers",
+            "threads")
 
 
 def _detector_args(p: argparse.ArgumentParser) -> None:

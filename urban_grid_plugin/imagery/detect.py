@@ -82,7 +82,9 @@ class DetectorParams:
     dsm_height_m: float = 2.5
     tile: int = 1024
     halo_m: float = 40.0
+    # Worker processes (command line only) or, when workers is 1, tile threads (also in QGIS).
     workers: int = 1
+    threads: int = 2
 
     def px(self, metres: float, res: float, minimum: int = 1) -> int:
         """A length in metres as a whole number of feature pixels."""
@@ -367,9 +369,12 @@ def _start_pool(job: _TileJob, workers: int):
 def _run_tiles(job: _TileJob, windows: list, pool, progress: Progress):
     """Yield (core window, confidence) for every window, in-process or on ``pool``.
 
-    Worker processes (command line only — never inside QGIS) get at most two tiles
-    each in flight, so memory stays bounded; cancelling stops handing out work.
+    Worker processes (command line only — never inside QGIS) or threads get at most
+    two tiles each in flight, so memory stays bounded; cancelling stops handing out work.
     """
+    if pool is None and job.params.threads > 1 and len(windows) > 1:
+        yield from _run_threaded(job, windows, job.params.threads, progress)
+        return
     if pool is None:
         with rasterio.open(job.before) as db, rasterio.open(job.after) as da:
             for core in windows:
@@ -387,6 +392,48 @@ def _run_tiles(job: _TileJob, windows: list, pool, progress: Progress):
         for future in done:
             progress.check()
             yield future.result()
+
+
+def _run_threaded(job: _TileJob, windows: list, threads: int, progress: Progress):
+    """Yield (core window, confidence) in order, tiles computed on ``threads`` threads.
+
+    OpenCV, numpy and GDAL reads release the GIL on whole tiles, so threads use both
+    cores without forking (safe inside QGIS). Each thread opens its own datasets, since
+    a GDAL dataset must not be shared between threads; at most two tiles per thread
+    are in flight, so memory stays bounded.
+    """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    local, opened, lock = threading.local(), [], threading.Lock()
+
+    def run(core: Window):
+        datasets = getattr(local, "datasets", None)
+        if datasets is None:
+            datasets = local.datasets = (rasterio.open(job.before), rasterio.open(job.after))
+            with lock:
+                opened.append(datasets)
+        return job.run(core, datasets)
+
+    executor = ThreadPoolExecutor(threads, thread_name_prefix="urbangrid-detect")
+    try:
+        queue, pending = iter(windows), deque()
+        for core in queue:
+            pending.append(executor.submit(run, core))
+            if len(pending) >= 2 * threads:
+                break
+        while pending:
+            progress.check()
+            result = pending.popleft().result()
+            core = next(queue, None)
+            if core is not None:
+                pending.append(executor.submit(run, core))
+            yield result
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        for datasets in opened:
+            for ds in datasets:
+                ds.close()
 
 
 def _dsm_difference(dsm_before: str, dsm_after: str, grid_ds, window: Window, factor: int,
