@@ -102,3 +102,13 @@ def test_threads_give_the_sequential_result(tmp_path):
     assert two.tiles > 4 and one.changed_pixels > 0
     with rasterio.open(one.path) as a, rasterio.open(two.path) as b:
         assert np.array_equal(a.read(1), b.read(1))
+
+
+def test_building_index_matches_numpy(scipy_only):
+    rgb = np.random.default_rng(11).integers(0, 256, (3, 120, 90)).astype(np.uint8)
+    feats = features.raw_features(rgb, (5, 9, 17))
+    stats = features.epoch_stats(rgb, np.ones(rgb.shape[1:], bool), mbi_sizes=(5, 9, 17))
+    fast = features.building_index(feats, stats, mbi_weight=0.5, smooth_px=5)
+    slow = scipy_only(lambda: features.building_index(feats, stats, mbi_weight=0.5, smooth_px=5))
+    assert fast.dtype == slow.dtype == np.float32
+    np.testing.assert_allclose(fast, slow, atol=1e-5)

@@ -282,6 +282,21 @@ def epoch_stats(rgb: np.ndarray, valid: np.ndarray, *, mbi_sizes: tuple[int, ...
 def building_index(feats: dict[str, np.ndarray], stats: EpochStats, *, mbi_weight: float,
                    smooth_px: int) -> np.ndarray:
     """Standardised building index: bright + grey (+ MBI), smoothed over ``smooth_px``."""
+    has_mbi = bool(mbi_weight) and "mbi" in feats
+    if _cv2_ok(feats["lum"]) and feats["lum"].dtype == np.float32 and feats["sat"].dtype == np.float32:
+        # z(lum) - z(sat) + w·z(mbi), divided by the weight, is one affine combination:
+        # two OpenCV passes instead of eleven numpy ones (equal to float32 rounding).
+        weight = 2.0 + (mbi_weight if has_mbi else 0.0)
+        med, scale = stats.median, stats.scale
+        offset = (-med["lum"] / scale["lum"] + med["sat"] / scale["sat"]) / weight
+        if has_mbi:
+            offset -= mbi_weight * med["mbi"] / scale["mbi"] / weight
+        index = cv2.addWeighted(feats["lum"], 1.0 / (scale["lum"] * weight),
+                                feats["sat"], -1.0 / (scale["sat"] * weight), offset)
+        if has_mbi:
+            index = cv2.scaleAdd(feats["mbi"].astype(np.float32, copy=False),
+                                 mbi_weight / (scale["mbi"] * weight), index)
+        return box_mean(index, smooth_px) if smooth_px > 1 else index
     # The same arithmetic as z(lum) - z(sat) + w·z(mbi), in place: each temporary is a full tile.
     index = np.subtract(feats["lum"], stats.median["lum"], dtype=np.float32)
     index /= stats.scale["lum"]
@@ -289,7 +304,7 @@ def building_index(feats: dict[str, np.ndarray], stats: EpochStats, *, mbi_weigh
     term /= stats.scale["sat"]
     index -= term
     weight = 2.0
-    if mbi_weight and "mbi" in feats:
+    if has_mbi:
         np.subtract(feats["mbi"], stats.median["mbi"], out=term, dtype=np.float32)
         term /= stats.scale["mbi"]
         term *= mbi_weight
