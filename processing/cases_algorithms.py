@@ -9,35 +9,20 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
 
 from ..urban_grid_plugin.cases.calendar import parse_ts
+from .base import UrbanGridAlgorithm, project_parameter
 from .feedback import FeedbackProgress, processing_errors
 
 GROUP, GROUP_ID = "案件 Cases", "cases"
 
 
-def _project_param() -> QgsProcessingParameterFile:
-    return QgsProcessingParameterFile(
-        "PROJECT", "Project GeoPackage (项目库)", extension="gpkg"
-    )
-
-
-class _CasesAlgorithm(QgsProcessingAlgorithm):
-    """Common plumbing: group, instance creation."""
-
-    def group(self) -> str:
-        return GROUP
-
-    def groupId(self) -> str:  # noqa: N802 - QGIS API name
-        return GROUP_ID
-
-    def createInstance(self):  # noqa: N802 - QGIS API name
-        return type(self)()
+class _CasesAlgorithm(UrbanGridAlgorithm):
+    GROUP, GROUP_ID = GROUP, GROUP_ID
 
 
 class CasesFromCandidates(_CasesAlgorithm):
@@ -56,7 +41,7 @@ class CasesFromCandidates(_CasesAlgorithm):
                 "Candidates that already have a case are skipped.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString("ACTOR", "Actor (who creates the drafts)",
                                                        defaultValue="imagery"))
         self.addParameter(QgsProcessingParameterBoolean(
@@ -92,7 +77,7 @@ class FlagOverdueCases(_CasesAlgorithm):
                 "the time-limit table on the working calendar) has passed at the given time.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString(
             "NOW", "Evaluate at (ISO time; empty = now)", optional=True))
         self.addOutput(QgsProcessingOutputNumber("OVERDUE", "Overdue cases"))
@@ -125,7 +110,7 @@ class CaseIndicators(_CasesAlgorithm):
                 "and a PNG chart.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString("FROM", "Period start (ISO date)"))
         self.addParameter(QgsProcessingParameterString("TO", "Period end, exclusive (ISO date)"))
         self.addParameter(QgsProcessingParameterString(

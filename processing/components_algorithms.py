@@ -12,26 +12,14 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from .base import UrbanGridAlgorithm, project_parameter
 from .feedback import FeedbackProgress, processing_errors
 
 GROUP, GROUP_ID = "部件 Components", "components"
 
 
-def _project_param() -> QgsProcessingParameterFile:
-    return QgsProcessingParameterFile("PROJECT", "Project GeoPackage (项目库)", extension="gpkg")
-
-
-class _ComponentsAlgorithm(QgsProcessingAlgorithm):
-    """Common plumbing: group, instance creation."""
-
-    def group(self) -> str:
-        return GROUP
-
-    def groupId(self) -> str:  # noqa: N802 - QGIS API name
-        return GROUP_ID
-
-    def createInstance(self):  # noqa: N802 - QGIS API name
-        return type(self)()
+class _ComponentsAlgorithm(UrbanGridAlgorithm):
+    GROUP, GROUP_ID = GROUP, GROUP_ID
 
 
 class ImportComponents(_ComponentsAlgorithm):
@@ -52,7 +40,7 @@ class ImportComponents(_ComponentsAlgorithm):
                 "Re-importing the same file changes nothing.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterFile("INPUT", "Survey file (GeoPackage, Shapefile, GeoJSON, CSV)"))
         self.addParameter(QgsProcessingParameterFile("MAPPING", "Field-mapping file (YAML/JSON)", optional=True))
         self.addParameter(QgsProcessingParameterFile("EXTENSION", "Local code-table extension (CSV)",
@@ -95,7 +83,7 @@ class ComponentCensus(_ComponentsAlgorithm):
                 "class per cell), styled as a choropleth by layers/component_census.qml.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterFileDestination("CSV", "Census table (CSV)", "CSV (*.csv)",
                                                                 optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber("TOTAL", "Components counted"))
@@ -128,7 +116,7 @@ class FindDuplicates(_ComponentsAlgorithm):
                 "component_duplicate, for review.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterNumber("TOLERANCE", "Tolerance (m)",
                                                        QgsProcessingParameterNumber.Double, 0.5, minValue=0.001))
         self.addOutput(QgsProcessingOutputNumber("PAIRS", "Duplicate pairs"))
@@ -159,7 +147,7 @@ class ComponentsAsOf(_ComponentsAlgorithm):
                 "appear in the version valid on that day.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString("DATE", "Date (YYYY-MM-DD)"))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Output GeoPackage",
                                                                 "GeoPackage (*.gpkg)"))
@@ -199,7 +187,7 @@ class ReassignComponents(_ComponentsAlgorithm):
                 "components now outside every cell keep their codes and are reported.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString("REASON", "Change reason",
                                                        defaultValue="grid re-assignment (单元网格调整)"))
         self.addOutput(QgsProcessingOutputNumber("CHANGED", "Components moved to another cell"))

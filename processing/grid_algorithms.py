@@ -18,6 +18,7 @@ from qgis.core import (
 )
 
 from ..urban_grid_plugin.grid.barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE
+from .base import UrbanGridAlgorithm
 from .feedback import FeedbackProgress, processing_errors
 
 GROUP, GROUP_ID = "单元网格 Unit grid", "grid"
@@ -32,17 +33,8 @@ def _layer_source(algorithm, parameters, name, context, feedback) -> tuple[str, 
     return path, (layer or None)
 
 
-class _GridAlgorithm(QgsProcessingAlgorithm):
-    """Common plumbing: group, instance creation."""
-
-    def group(self) -> str:
-        return GROUP
-
-    def groupId(self) -> str:  # noqa: N802 - QGIS API name
-        return GROUP_ID
-
-    def createInstance(self):  # noqa: N802 - QGIS API name
-        return type(self)()
+class _GridAlgorithm(UrbanGridAlgorithm):
+    GROUP, GROUP_ID = GROUP, GROUP_ID
 
 
 class BuildGrid(_GridAlgorithm):

@@ -18,14 +18,11 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from .base import UrbanGridAlgorithm, project_parameter
 from .feedback import FeedbackProgress, processing_errors
 
 GROUP, GROUP_ID = "影像 Imagery", "imagery"
 SENSORS = ["satellite", "drone", "aerial"]
-
-
-def _project_param() -> QgsProcessingParameterFile:
-    return QgsProcessingParameterFile("PROJECT", "Project GeoPackage (项目库)", extension="gpkg")
 
 
 def _layer_path(alg, parameters, name, context) -> str | None:
@@ -33,17 +30,8 @@ def _layer_path(alg, parameters, name, context) -> str | None:
     return layer.source() if layer is not None else None  # "path|layername=x" is understood
 
 
-class _ImageryAlgorithm(QgsProcessingAlgorithm):
-    """Common plumbing: group and instance creation."""
-
-    def group(self) -> str:
-        return GROUP
-
-    def groupId(self) -> str:  # noqa: N802 - QGIS API name
-        return GROUP_ID
-
-    def createInstance(self):  # noqa: N802 - QGIS API name
-        return type(self)()
+class _ImageryAlgorithm(UrbanGridAlgorithm):
+    GROUP, GROUP_ID = GROUP, GROUP_ID
 
 
 class RegisterEpoch(_ImageryAlgorithm):
@@ -60,7 +48,7 @@ class RegisterEpoch(_ImageryAlgorithm):
                 "project's imagery_epoch table with its date, resolution, CRS, footprint and optional DSM.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterRasterLayer("RASTER", "Image (GeoTIFF)"))
         self.addParameter(QgsProcessingParameterEnum("SENSOR", "Sensor", options=SENSORS, defaultValue=0))
         self.addParameter(QgsProcessingParameterString("DATE", "Acquisition date (YYYY-MM-DD)"))
@@ -138,7 +126,7 @@ class DetectNewConstruction(_ImageryAlgorithm):
                 "the project's change_candidate layer.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(_project_param())
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString("BEFORE", "Earlier epoch (name)"))
         self.addParameter(QgsProcessingParameterString("AFTER", "Later epoch (name)"))
         self.addParameter(QgsProcessingParameterFolderDestination("WORK", "Work folder (rasters, chips)"))

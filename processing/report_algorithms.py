@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
 )
@@ -13,6 +12,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..urban_grid_plugin.errors import UrbanGridError
 from ..urban_grid_plugin.mapping.i18n import TR_CONTEXT
+from .base import UrbanGridAlgorithm, project_parameter
 from .feedback import FeedbackProgress
 
 
@@ -21,19 +21,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(TR_CONTEXT, text)
 
 
-class _Base(QgsProcessingAlgorithm):
+class _Base(UrbanGridAlgorithm):
+    GROUP_ID = "report"
+
     def group(self) -> str:
-        return tr("Maps and reports")
-
-    def groupId(self) -> str:  # noqa: N802 - QGIS API name
-        return "report"
-
-    def createInstance(self):  # noqa: N802 - QGIS API name
-        return type(self)()
+        return tr("Maps and reports")  # translated at call time, unlike the other groups
 
     def _project_param(self) -> None:
-        self.addParameter(QgsProcessingParameterFile(
-            "PROJECT", tr("Project GeoPackage"), extension="gpkg"))
+        self.addParameter(project_parameter(tr("Project GeoPackage")))
 
 
 class ReportAlgorithm(_Base):
