@@ -10,7 +10,8 @@ same data movement plus change detection, per-field three-way merge, conflict
 records, revisions, row-level security and crash-safe journaling.
 
 Last line: ``sync_vs_copy=X concurrent_ok=N/20`` where X = (push + pull) / (copy in +
-copy out).
+copy out), the COPY target having the server table's indexes (a bare-heap COPY is
+printed too).
 """
 
 from __future__ import annotations
@@ -48,12 +49,17 @@ def timed(fn, *args, **kw):
     return time.perf_counter() - t0, out
 
 
-def copy_peer(dsn: str, laptop: str, target: str) -> tuple[float, float]:
-    """Plain bulk COPY of the laptop's cases into PostGIS and back into a GeoPackage."""
+def copy_peer(dsn: str, laptop: str, target: str, indexed: bool) -> tuple[float, float]:
+    """Plain bulk COPY of the laptop's cases into PostGIS and back into a GeoPackage.
+
+    ``indexed``: the target table has the server table's indexes (key, street, state,
+    GiST...) as a real load must maintain them; otherwise it is a bare heap.
+    """
     cols = [c for c in sim.case_row(STREET) if c != "geom"]
     with psycopg.connect(dsn) as con:
         con.execute("DROP TABLE IF EXISTS public.bench_copy")
-        con.execute("CREATE TABLE public.bench_copy (LIKE urbangrid.ug_case INCLUDING DEFAULTS)")
+        con.execute("CREATE TABLE public.bench_copy (LIKE urbangrid.ug_case INCLUDING DEFAULTS"
+                    + (" INCLUDING INDEXES)" if indexed else ")"))
         con.execute("ALTER TABLE public.bench_copy DROP COLUMN sync_rev, DROP COLUMN sync_deleted,"
                     " DROP COLUMN sync_fv, DROP COLUMN sync_by, DROP COLUMN sync_at")
         con.commit()
@@ -167,8 +173,12 @@ def main(argv=None) -> int:
         assert rep.pulled["ug_case"] == n, rep
         print(f"sync of {n} edited cases: push {t_push:.2f} s, pull {t_pull:.2f} s")
         c = sim.make_laptop(tmp / "c.gpkg")
-        copy_in, copy_out = copy_peer(dsn, a, c)
-        print(f"plain COPY of the same rows: in {copy_in:.2f} s, out {copy_out:.2f} s")
+        bare_in, bare_out = copy_peer(dsn, a, c, indexed=False)
+        copy_in, copy_out = copy_peer(dsn, a, c, indexed=True)
+        print(f"plain COPY of the same rows into a bare table: in {bare_in:.2f} s, out "
+              f"{bare_out:.2f} s -> sync is {(t_push + t_pull) / (bare_in + bare_out):.2f}x")
+        print(f"plain COPY into a table with the server's indexes: in {copy_in:.2f} s, out "
+              f"{copy_out:.2f} s")
         ratio = (t_push + t_pull) / (copy_in + copy_out)
         print(f"push/copy-in {t_push / copy_in:.2f}x, pull/copy-out {t_pull / copy_out:.2f}x")
         ok, elapsed, nconf = concurrent(dsn, tmp, args.laptops, 500 if not args.small else 200)

@@ -316,22 +316,23 @@ def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
     cols = table.columns
     lsel = ", ".join(f"L.{q(c)}" for c in cols)
     bsel = ", ".join(f"B.{q(c)}" for c in cols)
-    differs = " OR ".join(f"L.{q(c)} IS NOT B.{q(c)}" for c in cols)
+    # the changed-field mask is computed by SQLite; geometry bits are re-checked in
+    # Python, since the same point may be written with another GeoPackage header
+    mask_sql = " | ".join(f"((L.{q(c)} IS NOT B.{q(c)}) << {i})" for i, c in enumerate(cols))
+    gi = cols.index(table.geometry) if table.geometry else -1
     n = len(cols)
     out: list[Change] = []
     cur = con.execute(
-        f"SELECT {lsel}, {bsel}, B.{q(table.key)} IS NULL FROM {q(table.name)} L "
+        f"SELECT {lsel}, {bsel}, B.{q(table.key)} IS NULL, {mask_sql} FROM {q(table.name)} L "
         f"LEFT JOIN {q(table.base)} B ON B.{q(table.key)} = L.{q(table.key)} "
-        f"WHERE B.{q(table.key)} IS NULL OR {differs}")
+        f"WHERE B.{q(table.key)} IS NULL OR ({mask_sql}) <> 0")
     for row in cur:
-        mine, base, new = list(row[:n]), list(row[n:2 * n]), row[2 * n]
+        mine, base, new, mask = list(row[:n]), list(row[n:2 * n]), row[2 * n], row[2 * n + 1]
         if new:
             out.append(Change("insert", mine[0], (1 << n) - 1, mine, None))
             continue
-        mask = 0
-        for i, c in enumerate(cols):
-            if not same(table, c, mine[i], base[i]):
-                mask |= 1 << i
+        if gi >= 0 and mask & (1 << gi) and gpkg_wkb(mine[gi]) == gpkg_wkb(base[gi]):
+            mask &= ~(1 << gi)
         if mask:
             out.append(Change("update", mine[0], mask, mine, base))
     cur = con.execute(
