@@ -152,7 +152,7 @@ def main(argv=None) -> int:
     ap.add_argument("--small", action="store_true", help="1,000 cases, quick check")
     args = ap.parse_args(argv)
     n = 1000 if args.small else args.cases
-    dsn = sim.fresh_database(admin_dsn(), "ug_bench_sync")
+    dsn = sim.fresh_database(admin_dsn(), f"ug_bench_sync_{os.getpid()}")
     server.server_init(dsn)
     server.grant(dsn, role="bench_a", streets=[STREET])
     server.grant(dsn, role="bench_b", streets=[STREET])
@@ -184,6 +184,7 @@ def main(argv=None) -> int:
         ok, elapsed, nconf = concurrent(dsn, tmp, args.laptops, 500 if not args.small else 200)
         print(f"{args.laptops} laptops syncing at once: {ok} ok in {elapsed:.2f} s, "
               f"{nconf} conflicts recorded on the server")
+    sim.drop_database(admin_dsn(), dsn)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (client process) {peak:.0f} MiB")
     print(f"sync_vs_copy={ratio:.2f} concurrent_ok={ok}/{args.laptops}")
