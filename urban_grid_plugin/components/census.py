@@ -17,13 +17,13 @@ import pyogrio
 import shapely
 
 from ..errors import InputError
+from ..io.styles import LAYERS_DIR, packaged_styles, store_default_styles
 from ..progress import Progress, ensure_progress
 from .importer import read_cells
 from .schema import CENSUS, CENSUS_CELL, LAYERS, connect, existing_layers
 from .store import read_components
 
 #: The plugin's ``layers/`` folder (QML styles), next to the package.
-LAYERS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "layers")
 
 CENSUS_KEYS = ["grid_code", "class_code", "major_code", "obj_state", "dept_name1"]
 
@@ -129,44 +129,15 @@ def census_style_qml(totals: np.ndarray) -> str | None:
     return qml
 
 
-_LAYER_STYLES_DDL = """CREATE TABLE IF NOT EXISTS layer_styles (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
-    f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
-    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
-    update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
-
-
 def store_default_style(project_path: str | os.PathLike, table: str, qml: str) -> None:
     """Make ``qml`` the default style QGIS applies when it opens ``table`` from the project."""
-    con = connect(project_path)
-    try:
-        with con:
-            con.execute(_LAYER_STYLES_DDL)
-            con.execute(
-                "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
-                "strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
-            con.execute("DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = ?", (table, table))
-            con.execute("UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (table,))
-            con.execute(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                "VALUES ('', '', ?, 'geom', ?, ?, '', 1, 'UrbanGrid default style', '', '')",
-                (table, table, qml))
-    finally:
-        con.close()
+    store_default_styles(project_path, {table: qml})
 
 
 def install_component_styles(project_path: str | os.PathLike) -> int:
     """Store the packaged component layer styles as the layers' default styles; return how many."""
-    n = 0
-    for layer in LAYERS.values():
-        path = os.path.join(LAYERS_DIR, f"{layer}.qml")
-        if layer in existing_layers(project_path) and os.path.exists(path):
-            with open(path, encoding="utf-8") as fh:
-                store_default_style(project_path, layer, fh.read())
-            n += 1
-    return n
+    present = [layer for layer in LAYERS.values() if layer in existing_layers(project_path)]
+    return store_default_styles(project_path, packaged_styles(present, LAYERS_DIR))
 
 
 def census_summary(table: pd.DataFrame, by: str = "major_code") -> pd.DataFrame:

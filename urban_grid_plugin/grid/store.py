@@ -29,6 +29,7 @@ import pandas as pd
 import pyogrio
 
 from ..errors import InputError, UrbanGridError
+from ..io.styles import LAYERS_DIR, packaged_styles, store_default_styles
 from ..project import project_crs
 
 COMMUNITY = "community"
@@ -215,51 +216,12 @@ def write_tables(project_path: str | os.PathLike, frames: dict[str, pd.DataFrame
 # QML styles QGIS applies when it opens the project GeoPackage: the OGR provider
 # reads the default style of a layer from the ``layer_styles`` table.
 STYLED_TABLES = (COMMUNITY, STREET, GRID_CELL, GRID_CHECK)
-_LAYERS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "layers")
-_LAYER_STYLES_DDL = """CREATE TABLE IF NOT EXISTS layer_styles (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
-    f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
-    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
-    update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
 
 
-def install_styles(project_path: str | os.PathLike, tables=STYLED_TABLES, layers_dir: str = _LAYERS_DIR) -> int:
+def install_styles(project_path: str | os.PathLike, tables=STYLED_TABLES, layers_dir: str = LAYERS_DIR) -> int:
     """Store the QML styles of the grid layers in the project as their default styles.
 
     Returns how many styles were written; a missing ``layers/`` folder (e.g. a
     stripped install) is not an error, the layers then open unstyled.
     """
-    import sqlite3
-
-    styles = []
-    for table in tables:
-        qml = os.path.join(layers_dir, f"{table}.qml")
-        if os.path.exists(qml):
-            with open(qml, encoding="utf-8") as handle:
-                styles.append((table, handle.read()))
-    if not styles:
-        return 0
-    con = sqlite3.connect(os.fspath(project_path), timeout=30)
-    try:
-        with con:
-            con.execute(_LAYER_STYLES_DDL)
-            con.execute(
-                "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
-                "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', "
-                "strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-            )
-            for table, qml in styles:
-                con.execute("DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = ?", (table, table))
-                con.execute(
-                    "UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (table,)
-                )
-                con.execute(
-                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                    "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
-                    "VALUES ('', '', ?, 'geom', ?, ?, '', 1, 'UrbanGrid default style', '', '', "
-                    "strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-                    (table, table, qml),
-                )
-    finally:
-        con.close()
-    return len(styles)
+    return store_default_styles(project_path, packaged_styles(tables, layers_dir))
