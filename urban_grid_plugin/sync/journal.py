@@ -497,6 +497,15 @@ def park_rejected(con: sqlite3.Connection, table: SyncTable, rows: list[list]) -
                         f"VALUES ({marks}, -1)", rows)
 
 
+def set_base(con: sqlite3.Connection, table: SyncTable, rows: list[list]) -> None:
+    """Write base rows ``(values..., sync_rev)``."""
+    if rows:
+        collist = ", ".join(q(c) for c in table.columns)
+        marks = ", ".join("?" * len(table.columns))
+        con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
+                        f"VALUES ({marks}, ?)", rows)
+
+
 def drop_base(con: sqlite3.Connection, table: SyncTable, keys: list[str]) -> None:
     """Forget base rows (a pushed delete the server applied or found already done)."""
     con.executemany(f"DELETE FROM {q(table.base)} WHERE {q(table.key)} = ?", [(k,) for k in keys])

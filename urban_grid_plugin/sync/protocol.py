@@ -337,6 +337,26 @@ def _conflict_rows(pg: psycopg.Connection, where: sql.Composable, params: tuple)
         sel, where), params).fetchall()
 
 
+def _answer_rows(pg: psycopg.Connection, table: SyncTable, srids) -> tuple[list[tuple], list]:
+    """The server rows of a just-applied batch: full rows where the server now differs
+    from what the laptop pushed, only ``(key, revision)`` where it holds exactly that."""
+    stage = sql.Identifier("stage_" + table.name)
+    tname = sql.Identifier(server.SCHEMA, table.name)
+    key = sql.Identifier(table.key)
+    equal = sql.SQL(" AND ").join(
+        sql.SQL("{} IS NOT DISTINCT FROM {}").format(sql.Identifier("t", c),
+                                                     _mine_expr(table, c, srids))
+        for c in table.columns[1:])
+    same_rows = sql.SQL("s.op <> 'delete' AND NOT t.sync_deleted AND {}").format(equal)
+    same = pg.execute(sql.SQL("SELECT t.{}, t.sync_rev FROM {} t JOIN {} s ON s.k = t.{} WHERE {}")
+                      .format(key, tname, stage, key, same_rows)).fetchall()
+    sel = sql.SQL(", ").join([_out_expr(table, c, srids) for c in table.columns]
+                             + [sql.SQL("t.sync_rev"), sql.SQL("t.sync_deleted")])
+    rows = pg.execute(sql.SQL("SELECT {} FROM {} t JOIN {} s ON s.k = t.{} WHERE NOT ({})").format(
+        sel, tname, stage, key, same_rows)).fetchall()
+    return rows, same
+
+
 def apply_batch(pg: psycopg.Connection, tables: list[SyncTable], batch_id: str, payload: dict,
                 srids: dict[str, tuple[int, int]], fault: Callable[[str], None] = _noop) -> dict:
     """Apply one push batch on the server in ONE transaction; replay is a no-op.
@@ -366,16 +386,20 @@ def apply_batch(pg: psycopg.Connection, tables: list[SyncTable], batch_id: str, 
             pg.execute("INSERT INTO urbangrid.sync_batch (batch_id, laptop_id, rev_before, rev_after,"
                        " summary) VALUES (%s, %s, %s, %s, %s)",
                        (batch_id, laptop_id, rev_before, rev_after, json.dumps(counts)))
-        out_rows = {}
+        out_rows, same = {}, {}
         for name, part in payload["tables"].items():
             table = by_name[name]
-            keys = [r[1] for r in part["rows"]]
-            out_rows[name] = _fetch_rows(pg, table, srids.get(name), sql.SQL("{} = ANY(%s)").format(
-                sql.Identifier("t", table.key)), (keys,))
+            if done:  # replay: no staging table, answer with the full rows
+                keys = [r[1] for r in part["rows"]]
+                out_rows[name] = _fetch_rows(pg, table, srids.get(name), sql.SQL(
+                    "{} = ANY(%s)").format(sql.Identifier("t", table.key)), (keys,))
+                same[name] = []
+            else:
+                out_rows[name], same[name] = _answer_rows(pg, table, srids.get(name))
         conflicts = _conflict_rows(pg, sql.SQL("c.batch_id = %s"), (batch_id,))
         fault("server_applied")
     return {"replayed": bool(done), "rev_before": rev_before, "rev_after": rev_after,
-            "counts": counts, "rows": out_rows, "conflicts": conflicts}
+            "counts": counts, "rows": out_rows, "same": same, "conflicts": conflicts}
 
 
 # --- laptop side ------------------------------------------------------------------------------
@@ -407,7 +431,11 @@ def acknowledge(lite: sqlite3.Connection, tables: list[SyncTable], batch_id: str
             refs = {r[1]: journal.decode_row(r[3]) for r in part["rows"]}
             rows = _to_laptop(table, answer["rows"][table.name], srs.get(table.name))
             journal.merge_server_rows(lite, table, rows, refs=refs)
-            seen = {r[0] for r in rows}
+            # rows the server now holds exactly as pushed: the pushed values become the
+            # base (any edit made since the batch was frozen stays local and pending)
+            same = answer.get("same", {}).get(table.name, [])
+            journal.set_base(lite, table, [refs[k] + [rev] for k, rev in same])
+            seen = {r[0] for r in rows} | {k for k, _ in same}
             missing = [r for r in part["rows"] if r[1] not in seen]
             journal.park_rejected(lite, table, [journal.decode_row(r[3]) for r in missing
                                                 if r[3] is not None])
