@@ -25,6 +25,7 @@ from contextlib import closing, contextmanager
 
 from ..codes import COMPONENT_ID_LENGTH, load_classes
 from ..errors import InputError
+from ..io.sqlite import transaction
 from ..progress import Progress, ensure_progress
 from ..project import project_crs, read_project_meta, set_project_meta
 from .calendar import format_ts, parse_ts
@@ -112,18 +113,6 @@ def _register_gpkg_functions(con: sqlite3.Connection) -> None:
     for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
         con.create_function(name, 1, lambda b, i=i: (bounds(b) or (None,) * 4)[i], deterministic=True)
     con.create_function("GPKG_IsAssignable", 2, lambda a, b: 1, deterministic=True)
-
-
-@contextmanager
-def transaction(con: sqlite3.Connection):
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception."""
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def _srs_id(con: sqlite3.Connection, project: str) -> int:

@@ -43,17 +43,17 @@ the edit is kept and the push resurrects it on the server, with a conflict recor
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
 import struct
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import InputError, UrbanGridError
+from ..io.sqlite import transaction
 
 STATE = "ug_sync_state"
 OUTBOX = "ug_sync_outbox"
@@ -163,18 +163,6 @@ def open_laptop(path: str | os.PathLike) -> sqlite3.Connection:
         if get_state(con, "laptop_id") is None:
             set_state(con, laptop_id=str(uuid.uuid4()))
     return con
-
-
-@contextlib.contextmanager
-def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any exception."""
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def get_state(con: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
