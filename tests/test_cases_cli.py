@@ -66,6 +66,9 @@ def test_cases_from_candidates(tmp_path, profile, code):
                                                                                       "collecting")
     assert load_classes("event", profile)[code].name == "私搭乱建"
     assert first["grid_code"] == "320508002001001" and "新增彩钢棚" in first["description"]
+    # Its candidate named only grid and street: the parents follow from the code's prefixes
+    # (the server's row-level security filters by district).
+    assert (first["community_code"], first["district_code"]) == ("320508002001", "320508")
     # The second candidate had no grid code: the case is located in the unit grid.
     second = by_cand[cands.candidate_id[1]]
     assert (second["grid_code"], second["street_code"]) == ("320508001001001", "320508001")

@@ -25,6 +25,7 @@ from contextlib import closing, contextmanager
 
 from ..codes import COMPONENT_ID_LENGTH, load_classes
 from ..errors import InputError
+from ..grid.codes import COMMUNITY_CODE_LEN, district_of, street_of
 from ..io.sqlite import transaction
 from ..progress import Progress, ensure_progress
 from ..project import project_crs, read_project_meta, set_project_meta
@@ -321,8 +322,15 @@ class CaseStore:
         return out
 
     def _locate(self, specs: list[dict]) -> None:
-        """Fill grid/street/community/district codes from the active unit grid where missing."""
+        """Fill grid/street/community/district codes from the active unit grid where missing.
+
+        A code that is present already names its parents (GB/T 30428.1 nests them as
+        prefixes), so a case with a grid or street code always gets its district, which
+        row-level security on the server filters by.
+        """
         need = [s for s in specs if not s.get("grid_code")]
+        for spec in specs:
+            _fill_parent_codes(spec)
         if not need:
             return
         try:
@@ -346,6 +354,7 @@ class CaseStore:
             spec["grid_code"] = cell["code"]
             for key in ("street_code", "community_code", "district_code"):
                 spec[key] = spec.get(key) or cell[key]
+
 
     # --- writing ---------------------------------------------------------------------
 
@@ -598,3 +607,13 @@ def _insert(con: sqlite3.Connection, table: str, row: dict) -> None:
         [row[c] for c in cols],
     )
 
+
+def _fill_parent_codes(spec: dict) -> None:
+    """Derive missing community, street and district codes from the most detailed code given."""
+    finest = spec.get("grid_code") or spec.get("community_code") or spec.get("street_code")
+    if not finest:
+        return
+    if not spec.get("community_code") and len(str(finest)) > COMMUNITY_CODE_LEN:
+        spec["community_code"] = str(finest)[:COMMUNITY_CODE_LEN]
+    spec["street_code"] = spec.get("street_code") or street_of(finest)
+    spec["district_code"] = spec.get("district_code") or district_of(finest)
