@@ -68,7 +68,7 @@ import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 for actor, frm, to, at in con.execute("SELECT actor, from_state, to_state, at FROM ug_case_event"
                                       " WHERE case_id = ? ORDER BY at", (sys.argv[2],)):
-    print(f"   {at}  {actor}: {frm or "(new)"} -> {to}")
+    print(f"   {at}  {actor}: {frm or '(new)'} -> {to}")
 EOF
 
 echo "-- the shift leader resolves it on the server: keep 李娜's 作废 (voided)"
