@@ -397,7 +397,11 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     keys = [r[0] for r in rows]
     local = _fetch(con, table.name, table, keys)
     base = _fetch(con, table.base, table, keys)
-    put_local: list[list] = []
+    put_local: list[list] = []  # rows new to the laptop
+    # existing local rows, grouped by the columns that change: an UPDATE of just those
+    # columns leaves the other indexes of the table untouched (several times faster
+    # than rewriting every column of every row)
+    upd_local: dict[tuple[int, ...], list[list]] = {}
     del_local: list[str] = []
     put_base: list[list] = []
     del_base: list[str] = []
@@ -442,9 +446,10 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         else:
             edited = [not same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)]
             merged = [mine[i] if edited[i] else server[i] for i in range(n)]
-        if merged != mine and any(not same(table, c, merged[i], mine[i])
-                                  for i, c in enumerate(cols)):
-            put_local.append(merged)
+        if merged != mine:
+            changed = tuple(i for i, c in enumerate(cols) if not same(table, c, merged[i], mine[i]))
+            if changed:
+                upd_local.setdefault(changed, []).append([merged[i] for i in changed] + [key])
         if any(edited):
             # A field edited locally keeps the value the edit was based on as its base
             # (the old base when pulling, the pushed value when acknowledging), so the
@@ -460,6 +465,9 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in cols[1:])
         con.executemany(f"INSERT INTO {q(table.name)} ({collist}) VALUES ({marks}) "
                         f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}", put_local)
+    for changed, params in upd_local.items():
+        sets = ", ".join(f"{q(cols[i])} = ?" for i in changed)
+        con.executemany(f"UPDATE {q(table.name)} SET {sets} WHERE {q(table.key)} = ?", params)
     if del_local:
         con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?",
                         [(k,) for k in del_local])
@@ -469,7 +477,8 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     if del_base:
         con.executemany(f"DELETE FROM {q(table.base)} WHERE {q(table.key)} = ?",
                         [(k,) for k in del_base])
-    return {"updated": len(put_local), "deleted": len(del_local), "kept_local": kept}
+    updated = len(put_local) + sum(map(len, upd_local.values()))
+    return {"updated": updated, "deleted": len(del_local), "kept_local": kept}
 
 
 def park_rejected(con: sqlite3.Connection, table: SyncTable, rows: list[list]) -> None:
