@@ -15,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
+    QgsProcessingUtils,
 )
 
 from ..urban_grid_plugin.grid.barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE
@@ -91,9 +92,11 @@ class BuildGrid(_GridAlgorithm):
         project = self.parameterAsFileOutput(parameters, "PROJECT", context)
         path, layer = _layer_source(self, parameters, "COMMUNITIES", context, feedback)
         barriers = []
-        for item in self.parameterAsLayerList(parameters, "BARRIERS", context) or []:
-            source = item.source().split("|")
-            barriers.append(source[0] + (f"|{source[1].split('=', 1)[1]}" if len(source) > 1 and "layername=" in source[1] else ""))
+        for i, item in enumerate(self.parameterAsLayerList(parameters, "BARRIERS", context) or []):
+            # Memory, PostGIS or other non-file layers are exported to a temporary file first.
+            bpath, blayer = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
+                item, False, f"barrier_{i}", FORMATS, "gpkg", context, feedback)
+            barriers.append(f"{bpath}|{blayer}" if blayer else bpath)
         streets = None
         if self.parameterAsVectorLayer(parameters, "STREETS", context) is not None:
             spath, slayer = _layer_source(self, parameters, "STREETS", context, feedback)

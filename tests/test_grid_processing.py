@@ -111,3 +111,26 @@ def test_rejected_build_creates_no_project(provider, tmp_path):
         processing.run("urbangrid:buildgrid", {"PROJECT": str(project), "COMMUNITIES": layer})
     assert not project.exists()
     del layer
+
+
+def test_barriers_from_a_memory_layer_give_the_same_grid(provider, tmp_path):
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    import processing
+
+    district = small_district(tmp_path)
+    path, layer = district["community"].split("|")
+    communities = QgsVectorLayer(f"{path}|layername={layer}", "community", "ogr")
+    on_disk = QgsVectorLayer(f"{path}|layername=barrier", "barrier", "ogr")
+    in_memory = on_disk.materialize(QgsFeatureRequest())
+    assert in_memory.providerType() == "memory" and in_memory.featureCount() == on_disk.featureCount() > 0
+    codes = {}
+    for name, barriers in (("disk", on_disk), ("memory", in_memory)):
+        project = str(tmp_path / f"{name}.gpkg")
+        processing.run("urbangrid:buildgrid", {
+            "PROJECT": project, "COMMUNITIES": communities, "MODE": 1, "BARRIERS": [barriers],
+            "TARGET_AREA": 10_000, "TOLERANCE": 0.3, "DATE": "2026-01-01"})
+        cells = store.read_active_cells(project)
+        codes[name] = sorted(zip(cells["code"], cells.geometry.area.round(1), strict=True))
+    assert codes["memory"] == codes["disk"]
+    del communities, on_disk, in_memory
