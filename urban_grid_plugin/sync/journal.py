@@ -322,6 +322,9 @@ def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
         if gi >= 0 and mask & (1 << gi) and gpkg_wkb(mine[gi]) == gpkg_wkb(base[gi]):
             mask &= ~(1 << gi)
         if mask:
+            # the server reads the base of the edited fields only (three-way check);
+            # the others would just double the batch's size in the journal and on the wire
+            base = [v if i == 0 or mask >> i & 1 else None for i, v in enumerate(base)]
             out.append(Change("update", mine[0], mask, mine, base))
     cur = con.execute(
         f"SELECT {bsel} FROM {q(table.base)} B WHERE B.sync_rev >= 0 AND NOT EXISTS "
