@@ -1,18 +1,37 @@
-"""What every UrbanGrid Processing algorithm shares: its group and the project parameter."""
+"""What every UrbanGrid Processing algorithm shares: its group, the project parameter, ``tr``."""
 
 from __future__ import annotations
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterFile
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..urban_grid_plugin.mapping.i18n import TR_CONTEXT
+
+
+def tr(text: str) -> str:
+    """Translate ``text`` in the plugin's context.
+
+    Every algorithm module calls this module-level ``tr("…")`` with a literal, so
+    pylupdate5 files the strings under ``@default`` (:data:`TR_CONTEXT`) together
+    with the GUI's. Placeholders are filled after translation:
+    ``tr("{n} cells").format(n=3)``.
+    """
+    return QCoreApplication.translate(TR_CONTEXT, text)
 
 
 class UrbanGridAlgorithm(QgsProcessingAlgorithm):
-    """Base of the ``urbangrid:*`` algorithms; a subclass sets ``GROUP`` and ``GROUP_ID``."""
+    """Base of the ``urbangrid:*`` algorithms; a subclass sets ``GROUP`` and ``GROUP_ID``.
+
+    ``GROUP`` is the English source text, marked with
+    ``QT_TRANSLATE_NOOP("@default", "…")`` so pylupdate5 extracts it;
+    :meth:`group` translates it when QGIS asks.
+    """
 
     GROUP = ""
     GROUP_ID = ""
 
     def group(self) -> str:
-        return self.GROUP
+        return tr(self.GROUP) if self.GROUP else ""
 
     def groupId(self) -> str:  # noqa: N802 - QGIS API name
         return self.GROUP_ID
@@ -21,6 +40,6 @@ class UrbanGridAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
 
-def project_parameter(description: str = "Project GeoPackage (项目库)") -> QgsProcessingParameterFile:
-    """The ``PROJECT`` input: an existing project GeoPackage."""
-    return QgsProcessingParameterFile("PROJECT", description, extension="gpkg")
+def project_parameter(description: str | None = None) -> QgsProcessingParameterFile:
+    """The ``PROJECT`` input: an existing project GeoPackage (项目库)."""
+    return QgsProcessingParameterFile("PROJECT", description or tr("Project GeoPackage"), extension="gpkg")

@@ -8,24 +8,15 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..urban_grid_plugin.errors import UrbanGridError
-from ..urban_grid_plugin.mapping.i18n import TR_CONTEXT
-from .base import UrbanGridAlgorithm, project_parameter
+from .base import UrbanGridAlgorithm, project_parameter, tr
 from .feedback import FeedbackProgress
 
 
-def tr(text: str) -> str:
-    """Translate in the plugin's context (module-level so pylupdate5 files it there)."""
-    return QCoreApplication.translate(TR_CONTEXT, text)
-
-
 class _Base(UrbanGridAlgorithm):
-    GROUP_ID = "report"
-
-    def group(self) -> str:
-        return tr("Maps and reports")  # translated at call time, unlike the other groups
+    GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Maps and reports"), "report"
 
     def _project_param(self) -> None:
         self.addParameter(project_parameter(tr("Project GeoPackage")))
