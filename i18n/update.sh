@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 sources=(urban_grid_plugin/plugin.py urban_grid_plugin/gui/*.py urban_grid_plugin/mapping/*.py
-         processing/report_algorithms.py)
+         processing/*.py)
 pylupdate5 -noobsolete "${sources[@]}" -ts i18n/urban_grid_zh_CN.ts 2>/dev/null
 lrelease -silent i18n/urban_grid_zh_CN.ts -qm i18n/urban_grid_zh_CN.qm
 grep -c 'type="unfinished"' i18n/urban_grid_zh_CN.ts && echo "i18n: translate the unfinished entries above" || echo "i18n: complete"

@@ -64,7 +64,7 @@
         <translation>现行单元网格</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="59"/>
+        <location filename="../processing/components_algorithms.py" line="19"/>
         <source>Components</source>
         <translation>部件</translation>
     </message>
@@ -79,7 +79,7 @@
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="353"/>
+        <location filename="../processing/cases_algorithms.py" line="84"/>
         <source>Overdue cases</source>
         <translation>超期案件</translation>
     </message>
@@ -119,7 +119,7 @@
         <translation>由已确认图斑立案</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/gui/dock.py" line="125"/>
+        <location filename="../processing/cases_algorithms.py" line="74"/>
         <source>Flag overdue cases</source>
         <translation>标记超期案件</translation>
     </message>
@@ -244,7 +244,7 @@
         <translation>报告已生成：{path}（共 {pages} 页）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="397"/>
+        <location filename="../processing/cases_algorithms.py" line="22"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
@@ -439,7 +439,7 @@
         <translation>影像变化（违建）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="67"/>
+        <location filename="../processing/grid_algorithms.py" line="25"/>
         <source>Unit grid</source>
         <translation>区划与单元网格</translation>
     </message>
@@ -449,7 +449,7 @@
         <translation>案件（按状态）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/report.py" line="60"/>
+        <location filename="../processing/imagery_algorithms.py" line="155"/>
         <source>New candidates</source>
         <translation>新增图斑</translation>
     </message>
@@ -464,12 +464,12 @@
         <translation>规划许可</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="79"/>
+        <location filename="../processing/imagery_algorithms.py" line="149"/>
         <source>Known violations</source>
         <translation>存量违建</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="80"/>
+        <location filename="../processing/imagery_algorithms.py" line="149"/>
         <source>Demolished violations</source>
         <translation>已拆违建</translation>
     </message>
@@ -494,7 +494,7 @@
         <translation>部件普查（按单元网格）</translation>
     </message>
     <message>
-        <location filename="../urban_grid_plugin/mapping/one_map.py" line="85"/>
+        <location filename="../processing/grid_algorithms.py" line="91"/>
         <source>Unit grid cells</source>
         <translation>单元网格</translation>
     </message>
@@ -774,47 +774,47 @@
         <translation>扩展部件</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="26"/>
+        <location filename="../processing/report_algorithms.py" line="19"/>
         <source>Maps and reports</source>
         <translation>地图与报告</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="35"/>
+        <location filename="../processing/report_algorithms.py" line="22"/>
         <source>Project GeoPackage</source>
         <translation>项目库</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="46"/>
+        <location filename="../processing/report_algorithms.py" line="32"/>
         <source>District report (PDF)</source>
         <translation>区级报告 (PDF)</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="49"/>
+        <location filename="../processing/report_algorithms.py" line="35"/>
         <source>Writes the district report: an overview map with counts per street, case charts per state and per month with indicators, then one atlas page per street with the map of its violations.</source>
         <translation>生成区级报告：全区概况图与各街道统计表，案件按状态、按月份的统计图与考核指标，随后每个街道一页图集，展示该街道的违建与案件分布。</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="55"/>
+        <location filename="../processing/report_algorithms.py" line="41"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="57"/>
+        <location filename="../processing/report_algorithms.py" line="43"/>
         <source>Report PDF</source>
         <translation>报告 PDF</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="80"/>
+        <location filename="../processing/report_algorithms.py" line="66"/>
         <source>One map (一张图) project</source>
         <translation>一张图工程</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="83"/>
+        <location filename="../processing/report_algorithms.py" line="69"/>
         <source>Writes a QGIS project with the unit grid, communities, components, the violation lists, new candidates and cases by state and overdue, grouped and styled from the plugin&apos;s QML styles.</source>
         <translation>生成 QGIS 工程：单元网格、社区、部件、三类违建清单、新增图斑、按状态与超期显示的案件，按组排列并套用插件 QML 样式。</translation>
     </message>
     <message>
-        <location filename="../processing/report_algorithms.py" line="89"/>
+        <location filename="../processing/report_algorithms.py" line="75"/>
         <source>QGIS project</source>
         <translation>QGIS 工程</translation>
     </message>
@@ -1007,6 +1007,581 @@
         <location filename="../urban_grid_plugin/gui/core_messages.py" line="60"/>
         <source>field &apos;{field}&apos;</source>
         <translation>字段“{field}”</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="36"/>
+        <source>Cases from imagery candidates</source>
+        <translation>由变化图斑生成案件</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="39"/>
+        <source>Creates one draft case (state collecting, class illegal construction: 0101 in the 2013 profile, 06001 in 2026) for every change_candidate that is confirmed and not on the permit/known lists, attaches its before/after chips and writes the case_id back to the candidate. Candidates that already have a case are skipped.</source>
+        <translation>为每个已确认且不在规划许可/存量违建清单中的变化图斑（change_candidate）生成一条待立案案件（状态：信息收集；类别：私搭乱建，2013 版代码 0101，2026 版代码 06001），附上前后期影像切片，并把案件编号（case_id）回写到图斑。已有案件的图斑将跳过。</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="46"/>
+        <source>Actor (who creates the drafts)</source>
+        <translation>操作人（生成案件草稿者）</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="48"/>
+        <source>Also candidates still pending review</source>
+        <translation>同时包括尚待核查的图斑</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="50"/>
+        <source>Cases created</source>
+        <translation>已生成案件数</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="63"/>
+        <source>{count} draft case(s) created</source>
+        <translation>已生成 {count} 条待立案案件</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="77"/>
+        <source>Sets ug_case.overdue for every open case whose current-stage deadline (computed from the time-limit table on the working calendar) has passed at the given time.</source>
+        <translation>对在指定时间已超过当前环节时限（按工作日历与时限标准表计算）的每条未结案件，设置超期标记（ug_case.overdue）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="119"/>
+        <source>Evaluate at (ISO time; empty = now)</source>
+        <translation>评价时间（ISO 时间；留空 = 当前时间）</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="94"/>
+        <source>Overdue: {case_id} {state}, due {deadline}</source>
+        <translation>超期：{case_id} {state}，时限 {deadline}</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="106"/>
+        <source>Case indicators</source>
+        <translation>案件绩效评价</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="109"/>
+        <source>Computes the evaluation indicators (on-time disposal rate, closing rate, rework rate, on-time and accurate filing, on-time closing, on-time and accurate dispatch, valid report rate, on-time verification and on-time check rates) and the composite score with A–E grades per department, street and role (GB/T 30428.4) for [FROM, TO), writes one CSV per table and a PNG chart.</source>
+        <translation>按专业部门、街道和岗位（GB/T 30428.4）计算 [起始, 截止) 期间的绩效评价指标（按期处置率、结案率、返工率、按时立案率、准确立案率、按时结案率、按时派遣率、准确派遣率、有效上报率、按时核实率、按时核查率）及综合指标值和 A–E 等级，每张表输出一个 CSV 文件，并生成一张 PNG 统计图。</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="117"/>
+        <source>Period start (ISO date)</source>
+        <translation>统计起始日期（ISO 日期）</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="118"/>
+        <source>Period end, exclusive (ISO date)</source>
+        <translation>统计截止日期，不含当日（ISO 日期）</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="121"/>
+        <source>Folder for CSV tables</source>
+        <translation>CSV 表输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="122"/>
+        <source>Chart</source>
+        <translation>统计图</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="144"/>
+        <source>{table}: {rows} row(s)</source>
+        <translation>{table}：{rows} 行</translation>
+    </message>
+    <message>
+        <location filename="../processing/cases_algorithms.py" line="150"/>
+        <source>Case indicators {start} – {end}</source>
+        <translation>绩效评价 {start} – {end}</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="33"/>
+        <source>Import components</source>
+        <translation>部件导入</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="36"/>
+        <source>Imports components from a GeoPackage, Shapefile, GeoJSON or CSV (x/y) in any CRS. A YAML/JSON mapping file maps your column names to the standard fields. Every row is validated (class code, geometry type, inside a grid cell, required fields, dates, ID); bad rows go to component_quarantine with file, row and reason. Valid rows are assigned to their grid cell and community and get a standard ID (division + class + serial). Re-importing the same file changes nothing.</source>
+        <translation>从任意坐标系的 GeoPackage、Shapefile、GeoJSON 或 CSV（x/y 坐标）导入部件。可用 YAML/JSON 字段映射文件把源数据列名对应到标准字段。逐行校验（部件类别代码、几何类型、是否落在单元网格内、必填字段、日期、标识码），不合格的行连同文件、行号和原因写入隔离表 component_quarantine。合格的部件归属到所在单元网格和社区，并按“行政区划 + 类别 + 流水号”赋予标准标识码。重复导入同一文件不会产生任何变化。</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="45"/>
+        <source>Survey file (GeoPackage, Shapefile, GeoJSON, CSV)</source>
+        <translation>部件普查文件（GeoPackage、Shapefile、GeoJSON、CSV）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="47"/>
+        <source>Field-mapping file (YAML/JSON)</source>
+        <translation>字段映射文件（YAML/JSON）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="49"/>
+        <source>Local code-table extension (CSV)</source>
+        <translation>本地扩展代码表（CSV）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="51"/>
+        <source>Change reason for updated components</source>
+        <translation>部件变更原因</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="53"/>
+        <source>New components</source>
+        <translation>新增部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="53"/>
+        <source>Changed components</source>
+        <translation>变更部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="53"/>
+        <source>Unchanged components</source>
+        <translation>未变化部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="53"/>
+        <source>Rows in quarantine</source>
+        <translation>隔离行数</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="95"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="81"/>
+        <source>Component census</source>
+        <translation>部件统计</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="84"/>
+        <source>Counts components per grid cell, class, state and department into the table component_census and the polygon layer component_census_cell (total and per major class per cell), styled as a choropleth by layers/component_census.qml.</source>
+        <translation>按单元网格、部件类别、部件状态和主管部门统计部件数量，写入统计表 component_census 和面图层 component_census_cell（每个单元网格的总数及各大类数量），并按 layers/component_census.qml 以分级设色显示。</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="90"/>
+        <source>Census table (CSV)</source>
+        <translation>统计表（CSV）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="92"/>
+        <source>Components counted</source>
+        <translation>统计部件数</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="104"/>
+        <source>{total} components in {cells} cells</source>
+        <translation>{cells} 个单元网格内共 {total} 个部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="116"/>
+        <source>Find duplicate components</source>
+        <translation>查找重复部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="119"/>
+        <source>Lists pairs of components of the same class closer than the tolerance into the table component_duplicate, for review.</source>
+        <translation>找出距离小于容差的同类部件对，写入表 component_duplicate 供核查。</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="124"/>
+        <source>Tolerance (m)</source>
+        <translation>容差（米）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="126"/>
+        <source>Duplicate pairs</source>
+        <translation>重复部件对数</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="135"/>
+        <source>{pairs} duplicate pairs within {tolerance} m</source>
+        <translation>{tolerance} 米内有 {pairs} 对重复部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="146"/>
+        <source>Components as of a date</source>
+        <translation>部件历史状态（按日期）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="149"/>
+        <source>Writes every component as it was on the given date (YYYY-MM-DD), using the change history (component_history): components created later are left out, changed ones appear in the version valid on that day.</source>
+        <translation>根据部件变更历史（component_history）输出指定日期（YYYY-MM-DD）当天的全部部件：之后新增的部件不输出，变更过的部件输出当天有效的版本。</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="155"/>
+        <source>Date (YYYY-MM-DD)</source>
+        <translation>日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="156"/>
+        <source>Output GeoPackage</source>
+        <translation>输出 GeoPackage</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="158"/>
+        <source>Components on that date</source>
+        <translation>当日部件数</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="175"/>
+        <source>{count} components as of {date}</source>
+        <translation>{date} 当日共 {count} 个部件</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="186"/>
+        <source>Re-assign components to the grid</source>
+        <translation>部件重新归属单元网格</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="189"/>
+        <source>After the unit grid changed, assigns every stored component to its current active grid cell and community. Components that moved keep their old version in component_history; components now outside every cell keep their codes and are reported.</source>
+        <translation>单元网格调整后，把已入库的每个部件重新归属到当前有效的单元网格和社区。归属变化的部件，其旧版本保留在 component_history 中；已不在任何单元网格内的部件保留原编码并单独列出。</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="195"/>
+        <source>Change reason</source>
+        <translation>变更原因</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="195"/>
+        <source>grid re-assignment</source>
+        <translation>单元网格调整</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="197"/>
+        <source>Components moved to another cell</source>
+        <translation>归属其他单元网格的部件数</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="198"/>
+        <source>Components outside every cell</source>
+        <translation>不在任何单元网格内的部件数</translation>
+    </message>
+    <message>
+        <location filename="../processing/components_algorithms.py" line="207"/>
+        <source>Checked {checked}: {changed} moved, {outside} outside every cell</source>
+        <translation>已检查 {checked} 个部件：{changed} 个改变归属，{outside} 个不在任何单元网格内</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="32"/>
+        <source>Lattice (regular grid clipped to the community)</source>
+        <translation>规则格网（按社区边界裁切）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="33"/>
+        <source>Barrier lines (follow roads, rivers, walls)</source>
+        <translation>沿界线划分（道路、河流、围墙）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="54"/>
+        <source>Build unit grid</source>
+        <translation>生成单元网格</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="57"/>
+        <source>Generates 15-digit coded unit grid cells (GB/T 30428.1) inside each community polygon, either as a regular lattice clipped to the community or following barrier lines (roads, rivers, walls) with small pieces merged and large ones split until cells are near the target area. Cells never cross a community boundary and are numbered west→east, north→south. Re-building keeps the codes of unchanged cells, retires the others (termination date) and never reuses a code. The project GeoPackage is created if missing; bad input changes nothing stored.</source>
+        <translation>在每个社区面内生成 15 位编码的单元网格（GB/T 30428.1）：可以是按社区边界裁切的规则格网，也可以沿道路、河流、围墙等界线划分，合并过小的碎块、拆分过大的地块，使单元网格面积接近目标面积。单元网格不跨社区边界，按自西向东、自北向南顺序编码。重新划分时，未变化的单元网格保留原编码，其余的注销（填写终止日期），编码永不复用。项目库不存在时自动创建；输入有误时不改动已存储的任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="68"/>
+        <source>Communities with 12-digit codes</source>
+        <translation>社区（12 位编码）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="70"/>
+        <source>Community code field (blank = community_code/code)</source>
+        <translation>社区编码字段（留空 = community_code/code）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="72"/>
+        <source>Streets with 9-digit codes, for names</source>
+        <translation>街道（9 位编码，用于名称）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="75"/>
+        <source>Mode</source>
+        <translation>划分方式</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="76"/>
+        <source>Target cell area (m²)</source>
+        <translation>单元网格目标面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="79"/>
+        <source>Area tolerance (fraction, barrier mode)</source>
+        <translation>面积容差（比例，沿界线划分时）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="82"/>
+        <source>Lattice cell size (m, 0 = √target area)</source>
+        <translation>规则格网边长（米，0 = √目标面积）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="85"/>
+        <source>Barrier lines (roads, rivers, walls)</source>
+        <translation>界线（道路、河流、围墙）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="192"/>
+        <source>Date (YYYY-MM-DD, blank = today)</source>
+        <translation>日期（YYYY-MM-DD，留空 = 今天）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="89"/>
+        <source>Reason (recorded in grid history)</source>
+        <translation>原因（记入单元网格变更历史）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="92"/>
+        <source>Active cells</source>
+        <translation>有效单元网格数</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="93"/>
+        <source>Cells created</source>
+        <translation>新增单元网格数</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="194"/>
+        <source>Cells retired</source>
+        <translation>注销单元网格数</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="123"/>
+        <source>{active} active cells in {communities} communities; created {created}, kept {kept}, retired {retired}; area m² min {low} median {median} max {high}, {within}% within tolerance</source>
+        <translation>{communities} 个社区内共 {active} 个有效单元网格；新增 {created}，保留 {kept}，注销 {retired}；面积（平方米）最小 {low}，中位数 {median}，最大 {high}，{within}% 在容差范围内</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="141"/>
+        <source>Check unit grid</source>
+        <translation>单元网格质检</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="144"/>
+        <source>Checks the project's active unit grid and reports each problem with its cell code and location: gaps and overlaps, cells outside or crossing their community, code prefix ≠ community code, duplicate codes, malformed codes, invalid geometry and area outliers. The problems are stored as the grid_check point layer and listed in the log.</source>
+        <translation>检查项目库中的有效单元网格，逐条报告问题及其单元网格编码和位置：缝隙与重叠、超出或跨越所属社区、编码前缀与社区编码不一致、编码重复、编码格式错误、几何无效以及面积异常。问题存入点图层 grid_check，并在日志中列出。</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="151"/>
+        <source>Area outlier below (× target)</source>
+        <translation>面积过小阈值（× 目标面积）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="153"/>
+        <source>Area outlier above (× target)</source>
+        <translation>面积过大阈值（× 目标面积）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="155"/>
+        <source>Grid problems (grid_check)</source>
+        <translation>单元网格问题（grid_check）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="156"/>
+        <source>Problems found</source>
+        <translation>发现问题数</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="157"/>
+        <source>Problem list</source>
+        <translation>问题清单</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="169"/>
+        <source>{count} problem(s)</source>
+        <translation>{count} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="182"/>
+        <source>Retire grid cells</source>
+        <translation>注销单元网格</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="185"/>
+        <source>Sets the termination date of the given active cells and records the reason in grid_history. Retired cells stay in the project and their codes are never given out again.</source>
+        <translation>为指定的有效单元网格填写终止日期，并在 grid_history 中记录原因。注销的单元网格仍保留在项目库中，其编码永不再分配。</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="190"/>
+        <source>Cell codes (comma or space separated)</source>
+        <translation>单元网格编码（以逗号或空格分隔）</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="191"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../processing/grid_algorithms.py" line="204"/>
+        <source>Retired {count} cell(s)</source>
+        <translation>已注销 {count} 个单元网格</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="25"/>
+        <source>Imagery</source>
+        <translation>影像</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="31"/>
+        <source>Satellite</source>
+        <translation>卫星</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="31"/>
+        <source>Drone</source>
+        <translation>无人机</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="31"/>
+        <source>Aerial</source>
+        <translation>航空摄影</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="50"/>
+        <source>Register imagery epoch</source>
+        <translation>影像时相登记</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="53"/>
+        <source>Checks a satellite or drone image (CRS, readable pixels, bands) and records it in the project&apos;s imagery_epoch table with its date, resolution, CRS, footprint and optional DSM.</source>
+        <translation>检查卫星或无人机影像（坐标系、像元可读、波段），并将其拍摄日期、分辨率、坐标系、覆盖范围及可选的 DSM 登记到项目库的 imagery_epoch 表。</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="58"/>
+        <source>Image (GeoTIFF)</source>
+        <translation>影像（GeoTIFF）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="59"/>
+        <source>Sensor</source>
+        <translation>传感器</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="61"/>
+        <source>Acquisition date (YYYY-MM-DD)</source>
+        <translation>拍摄日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="62"/>
+        <source>Epoch name</source>
+        <translation>时相名称</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="63"/>
+        <source>DSM of the same epoch</source>
+        <translation>同一时相的 DSM</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="64"/>
+        <source>Epoch id</source>
+        <translation>时相编号</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="77"/>
+        <source>Registered {name} ({resolution} m/px)</source>
+        <translation>已登记 {name}（{resolution} 米/像元）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="89"/>
+        <source>Align imagery pair</source>
+        <translation>影像配准</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="92"/>
+        <source>Reprojects both images onto a common grid in the target CRS at the chosen resolution (overlap only; finer images are area-averaged), finds the sub-pixel shift of the later image by phase correlation and applies it, and histogram-matches the later image to the earlier one. Writes before.tif, after.tif and align.json into the output folder.</source>
+        <translation>把两期影像按所选分辨率重投影到目标坐标系下的同一格网（仅重叠区；较高分辨率影像按面积平均重采样），用相位相关求出后期影像的亚像元偏移并加以改正，再把后期影像直方图匹配到前期影像。在输出文件夹中写出 before.tif、after.tif 和 align.json。</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="98"/>
+        <source>Earlier image</source>
+        <translation>前期影像</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="99"/>
+        <source>Later image</source>
+        <translation>后期影像</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="100"/>
+        <source>Target CRS</source>
+        <translation>目标坐标系</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="101"/>
+        <source>Resolution (m; 0 = the coarser image&apos;s)</source>
+        <translation>分辨率（米；0 = 取较粗影像的分辨率）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="104"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="105"/>
+        <source>Shift found (dx, dy px)</source>
+        <translation>求得的偏移（dx, dy 像元）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="127"/>
+        <source>Detect new construction</source>
+        <translation>新增违建图斑检测</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="130"/>
+        <source>For two registered epochs: aligns them, runs the training-free building-change detector (or a user ONNX model), turns the change into polygons (minimum area in m²), attaches grid code, street and community, compares with permits, known and demolished violations, writes before/after chips and stores the candidates in the project's change_candidate layer.</source>
+        <translation>对两期已登记的影像：先配准，再运行免训练的建筑变化检测（或用户提供的 ONNX 模型），把变化区域转为图斑（按最小面积，平方米），挂接单元网格编码、街道和社区，与规划许可、存量违建和已拆违建清单比对，生成前后期影像切片，并把图斑存入项目库的 change_candidate 图层。</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="138"/>
+        <source>Earlier epoch (name)</source>
+        <translation>前期时相（名称）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="139"/>
+        <source>Later epoch (name)</source>
+        <translation>后期时相（名称）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="140"/>
+        <source>Work folder (rasters, chips)</source>
+        <translation>工作文件夹（栅格、切片）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="141"/>
+        <source>Resolution (m; 0 = the coarser epoch&apos;s)</source>
+        <translation>分辨率（米；0 = 取较粗时相的分辨率）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="144"/>
+        <source>Minimum area (m²)</source>
+        <translation>最小面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="147"/>
+        <source>ONNX model (optional)</source>
+        <translation>ONNX 模型（可选）</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="149"/>
+        <source>Permits</source>
+        <translation>规划许可</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="153"/>
+        <source>Write evidence chips</source>
+        <translation>生成取证影像切片</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="154"/>
+        <source>Candidates</source>
+        <translation>图斑数</translation>
+    </message>
+    <message>
+        <location filename="../processing/imagery_algorithms.py" line="176"/>
+        <source>{count} candidates; lists: {lists}</source>
+        <translation>{count} 个图斑；清单比对：{lists}</translation>
     </message>
 </context>
 </TS>

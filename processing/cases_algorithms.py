@@ -13,12 +13,13 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..urban_grid_plugin.cases.calendar import parse_ts
-from .base import UrbanGridAlgorithm, project_parameter
+from .base import UrbanGridAlgorithm, project_parameter, tr
 from .feedback import FeedbackProgress, processing_errors
 
-GROUP, GROUP_ID = "案件 Cases", "cases"
+GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Cases"), "cases"
 
 
 class _CasesAlgorithm(UrbanGridAlgorithm):
@@ -32,21 +33,21 @@ class CasesFromCandidates(_CasesAlgorithm):
         return "cases_from_candidates"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Cases from imagery candidates (图斑→案件)"
+        return tr("Cases from imagery candidates")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Creates one draft case (信息收集, class 私搭乱建: 0101 in the 2013 profile, 06001 in "
-                "2026) for every change_candidate that is confirmed and not on the permit/known lists, "
-                "attaches its before/after chips and writes the case_id back to the candidate. "
-                "Candidates that already have a case are skipped.")
+        return tr("Creates one draft case (state collecting, class illegal construction: 0101 in the 2013 "
+                  "profile, 06001 in 2026) for every change_candidate that is confirmed and not on the "
+                  "permit/known lists, attaches its before/after chips and writes the case_id back to the "
+                  "candidate. Candidates that already have a case are skipped.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterString("ACTOR", "Actor (who creates the drafts)",
+        self.addParameter(QgsProcessingParameterString("ACTOR", tr("Actor (who creates the drafts)"),
                                                        defaultValue="imagery"))
         self.addParameter(QgsProcessingParameterBoolean(
-            "INCLUDE_PENDING", "Also candidates still pending review", defaultValue=False))
-        self.addOutput(QgsProcessingOutputNumber("CREATED", "Cases created"))
+            "INCLUDE_PENDING", tr("Also candidates still pending review"), defaultValue=False))
+        self.addOutput(QgsProcessingOutputNumber("CREATED", tr("Cases created")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.cases.from_candidate import cases_from_candidates
@@ -59,7 +60,7 @@ class CasesFromCandidates(_CasesAlgorithm):
         with processing_errors():
             cases = cases_from_candidates(CaseStore(project), actor=actor, role="system",
                                           review_statuses=statuses, progress=FeedbackProgress(feedback))
-        feedback.pushInfo(f"{len(cases)} draft case(s) created")
+        feedback.pushInfo(tr("{count} draft case(s) created").format(count=len(cases)))
         return {"CREATED": len(cases)}
 
 
@@ -70,17 +71,17 @@ class FlagOverdueCases(_CasesAlgorithm):
         return "cases_flag_overdue"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Flag overdue cases (超期案件)"
+        return tr("Flag overdue cases")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Sets ug_case.overdue for every open case whose current-stage deadline (computed from "
-                "the time-limit table on the working calendar) has passed at the given time.")
+        return tr("Sets ug_case.overdue for every open case whose current-stage deadline (computed from "
+                  "the time-limit table on the working calendar) has passed at the given time.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterString(
-            "NOW", "Evaluate at (ISO time; empty = now)", optional=True))
-        self.addOutput(QgsProcessingOutputNumber("OVERDUE", "Overdue cases"))
+            "NOW", tr("Evaluate at (ISO time; empty = now)"), optional=True))
+        self.addOutput(QgsProcessingOutputNumber("OVERDUE", tr("Overdue cases")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.cases.store import CaseStore
@@ -90,7 +91,8 @@ class FlagOverdueCases(_CasesAlgorithm):
         with processing_errors():
             overdue = CaseStore(project).flag_overdue(now)
         for case in overdue:
-            feedback.pushInfo(f"超期 {case['case_id']} {case['state']} due {case['deadline']}")
+            feedback.pushInfo(tr("Overdue: {case_id} {state}, due {deadline}").format(
+                case_id=case["case_id"], state=case["state"], deadline=case["deadline"]))
         return {"OVERDUE": len(overdue)}
 
 
@@ -101,23 +103,24 @@ class CaseIndicators(_CasesAlgorithm):
         return "cases_indicators"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Case indicators (绩效评价)"
+        return tr("Case indicators")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Computes 按期处置率, 结案率, 返工率, 按时立案率, 准确立案率, 按时结案率, 按时派遣率, "
-                "准确派遣率, 有效上报率, 按时核实率, 按时核查率 and the 综合指标值 with A–E grades per "
-                "department, street and role (GB/T 30428.4) for [FROM, TO), writes one CSV per table "
-                "and a PNG chart.")
+        return tr("Computes the evaluation indicators (on-time disposal rate, closing rate, rework rate, "
+                  "on-time and accurate filing, on-time closing, on-time and accurate dispatch, valid "
+                  "report rate, on-time verification and on-time check rates) and the composite score "
+                  "with A–E grades per department, street and role (GB/T 30428.4) for [FROM, TO), writes "
+                  "one CSV per table and a PNG chart.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterString("FROM", "Period start (ISO date)"))
-        self.addParameter(QgsProcessingParameterString("TO", "Period end, exclusive (ISO date)"))
+        self.addParameter(QgsProcessingParameterString("FROM", tr("Period start (ISO date)")))
+        self.addParameter(QgsProcessingParameterString("TO", tr("Period end, exclusive (ISO date)")))
         self.addParameter(QgsProcessingParameterString(
-            "NOW", "Evaluate at (ISO time; empty = now)", optional=True))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", "Folder for CSV tables"))
+            "NOW", tr("Evaluate at (ISO time; empty = now)"), optional=True))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", tr("Folder for CSV tables")))
         self.addParameter(QgsProcessingParameterFileDestination(
-            "CHART", "Chart", fileFilter="PNG files (*.png)"))
+            "CHART", tr("Chart"), fileFilter="PNG files (*.png)"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.cases.commands import indicators_for_store
@@ -138,13 +141,14 @@ class CaseIndicators(_CasesAlgorithm):
             tables = indicators_for_store(CaseStore(project), start, end, now)
             os.makedirs(folder, exist_ok=True)
             for group, rows in tables.items():
-                feedback.setProgressText(f"{group}: {len(rows)} row(s)")
+                feedback.setProgressText(tr("{table}: {rows} row(s)").format(table=group, rows=len(rows)))
                 with open(os.path.join(folder, f"indicators_{group}.csv"), "w", newline="",
                           encoding="utf-8-sig") as fh:
                     writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["(empty)"])
                     writer.writeheader()
                     writer.writerows(rows)
-            write_chart(tables, chart, title=f"绩效评价 {start:%Y-%m-%d} – {end:%Y-%m-%d}")
+            write_chart(tables, chart, title=tr("Case indicators {start} – {end}").format(
+                start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
         return {"OUTPUT_FOLDER": folder, "CHART": chart}
 
 

@@ -11,11 +11,12 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import UrbanGridAlgorithm, project_parameter
+from .base import UrbanGridAlgorithm, project_parameter, tr
 from .feedback import FeedbackProgress, processing_errors
 
-GROUP, GROUP_ID = "部件 Components", "components"
+GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Components"), "components"
 
 
 class _ComponentsAlgorithm(UrbanGridAlgorithm):
@@ -29,28 +30,30 @@ class ImportComponents(_ComponentsAlgorithm):
         return "componentsimport"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Import components (部件导入)"
+        return tr("Import components")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Imports components from a GeoPackage, Shapefile, GeoJSON or CSV (x/y) in any CRS. "
-                "A YAML/JSON mapping file maps your column names to the standard fields. Every row is "
-                "validated (class code, geometry type, inside a grid cell, required fields, dates, ID); "
-                "bad rows go to component_quarantine with file, row and reason. Valid rows are assigned "
-                "to their grid cell and community and get a standard ID (division + class + serial). "
-                "Re-importing the same file changes nothing.")
+        return tr("Imports components from a GeoPackage, Shapefile, GeoJSON or CSV (x/y) in any CRS. "
+                  "A YAML/JSON mapping file maps your column names to the standard fields. Every row is "
+                  "validated (class code, geometry type, inside a grid cell, required fields, dates, ID); "
+                  "bad rows go to component_quarantine with file, row and reason. Valid rows are assigned "
+                  "to their grid cell and community and get a standard ID (division + class + serial). "
+                  "Re-importing the same file changes nothing.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterFile("INPUT", "Survey file (GeoPackage, Shapefile, GeoJSON, CSV)"))
-        self.addParameter(QgsProcessingParameterFile("MAPPING", "Field-mapping file (YAML/JSON)", optional=True))
-        self.addParameter(QgsProcessingParameterFile("EXTENSION", "Local code-table extension (CSV)",
-                                                     extension="csv", optional=True))
-        self.addParameter(QgsProcessingParameterString("REASON", "Change reason for updated components",
-                                                       optional=True))
-        for key, label in (("INSERTED", "New components"), ("UPDATED", "Changed components"),
-                           ("UNCHANGED", "Unchanged components"), ("QUARANTINED", "Rows in quarantine")):
+        self.addParameter(QgsProcessingParameterFile(
+            "INPUT", tr("Survey file (GeoPackage, Shapefile, GeoJSON, CSV)")))
+        self.addParameter(QgsProcessingParameterFile(
+            "MAPPING", tr("Field-mapping file (YAML/JSON)"), optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            "EXTENSION", tr("Local code-table extension (CSV)"), extension="csv", optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "REASON", tr("Change reason for updated components"), optional=True))
+        for key, label in (("INSERTED", tr("New components")), ("UPDATED", tr("Changed components")),
+                           ("UNCHANGED", tr("Unchanged components")), ("QUARANTINED", tr("Rows in quarantine"))):
             self.addOutput(QgsProcessingOutputNumber(key, label))
-        self.addOutput(QgsProcessingOutputString("SUMMARY", "Summary"))
+        self.addOutput(QgsProcessingOutputString("SUMMARY", tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.components.importer import import_components
@@ -75,18 +78,18 @@ class ComponentCensus(_ComponentsAlgorithm):
         return "componentscensus"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Component census (部件统计)"
+        return tr("Component census")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Counts components per grid cell, class, state and department into the table "
-                "component_census and the polygon layer component_census_cell (total and per major "
-                "class per cell), styled as a choropleth by layers/component_census.qml.")
+        return tr("Counts components per grid cell, class, state and department into the table "
+                  "component_census and the polygon layer component_census_cell (total and per major "
+                  "class per cell), styled as a choropleth by layers/component_census.qml.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterFileDestination("CSV", "Census table (CSV)", "CSV (*.csv)",
-                                                                optional=True, createByDefault=False))
-        self.addOutput(QgsProcessingOutputNumber("TOTAL", "Components counted"))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "CSV", tr("Census table (CSV)"), fileFilter="CSV (*.csv)", optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("TOTAL", tr("Components counted")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.components.census import census
@@ -98,7 +101,8 @@ class ComponentCensus(_ComponentsAlgorithm):
         if out:
             table.to_csv(out, index=False)
         total = int(table["count"].sum())
-        feedback.pushInfo(f"{total} components in {table['grid_code'].nunique()} cells")
+        feedback.pushInfo(tr("{total} components in {cells} cells").format(
+            total=total, cells=table["grid_code"].nunique()))
         return {"TOTAL": total, "CSV": out}
 
 
@@ -109,17 +113,17 @@ class FindDuplicates(_ComponentsAlgorithm):
         return "componentsduplicates"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Find duplicate components (重复部件)"
+        return tr("Find duplicate components")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Lists pairs of components of the same class closer than the tolerance into the table "
-                "component_duplicate, for review.")
+        return tr("Lists pairs of components of the same class closer than the tolerance into the table "
+                  "component_duplicate, for review.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterNumber("TOLERANCE", "Tolerance (m)",
+        self.addParameter(QgsProcessingParameterNumber("TOLERANCE", tr("Tolerance (m)"),
                                                        QgsProcessingParameterNumber.Double, 0.5, minValue=0.001))
-        self.addOutput(QgsProcessingOutputNumber("PAIRS", "Duplicate pairs"))
+        self.addOutput(QgsProcessingOutputNumber("PAIRS", tr("Duplicate pairs")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.components.census import find_duplicates
@@ -128,7 +132,7 @@ class FindDuplicates(_ComponentsAlgorithm):
         tol = self.parameterAsDouble(parameters, "TOLERANCE", context)
         with processing_errors():
             pairs = find_duplicates(project, tolerance=tol)
-        feedback.pushInfo(f"{len(pairs)} duplicate pairs within {tol} m")
+        feedback.pushInfo(tr("{pairs} duplicate pairs within {tolerance} m").format(pairs=len(pairs), tolerance=tol))
         return {"PAIRS": len(pairs)}
 
 
@@ -139,19 +143,19 @@ class ComponentsAsOf(_ComponentsAlgorithm):
         return "componentsasof"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Components as of a date (历史状态)"
+        return tr("Components as of a date")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Writes every component as it was on the given date (YYYY-MM-DD), using the change "
-                "history (component_history): components created later are left out, changed ones "
-                "appear in the version valid on that day.")
+        return tr("Writes every component as it was on the given date (YYYY-MM-DD), using the change "
+                  "history (component_history): components created later are left out, changed ones "
+                  "appear in the version valid on that day.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterString("DATE", "Date (YYYY-MM-DD)"))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Output GeoPackage",
-                                                                "GeoPackage (*.gpkg)"))
-        self.addOutput(QgsProcessingOutputNumber("COUNT", "Components on that date"))
+        self.addParameter(QgsProcessingParameterString("DATE", tr("Date (YYYY-MM-DD)")))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Output GeoPackage"),
+                                                                fileFilter="GeoPackage (*.gpkg)"))
+        self.addOutput(QgsProcessingOutputNumber("COUNT", tr("Components on that date")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         import pyogrio
@@ -168,7 +172,7 @@ class ComponentsAsOf(_ComponentsAlgorithm):
             if len(part):
                 pyogrio.write_dataframe(part, out, layer=f"component_{kind}", driver="GPKG",
                                         promote_to_multi=kind != "point")
-        feedback.pushInfo(f"{len(frame)} components as of {date}")
+        feedback.pushInfo(tr("{count} components as of {date}").format(count=len(frame), date=date))
         return {"COUNT": len(frame), "OUTPUT": out}
 
 
@@ -179,19 +183,19 @@ class ReassignComponents(_ComponentsAlgorithm):
         return "componentsreassign"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Re-assign components to the grid (部件重新归属网格)"
+        return tr("Re-assign components to the grid")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("After the unit grid changed, assigns every stored component to its current active grid "
-                "cell and community. Components that moved keep their old version in component_history; "
-                "components now outside every cell keep their codes and are reported.")
+        return tr("After the unit grid changed, assigns every stored component to its current active grid "
+                  "cell and community. Components that moved keep their old version in component_history; "
+                  "components now outside every cell keep their codes and are reported.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterString("REASON", "Change reason",
-                                                       defaultValue="grid re-assignment (单元网格调整)"))
-        self.addOutput(QgsProcessingOutputNumber("CHANGED", "Components moved to another cell"))
-        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", "Components outside every cell"))
+        self.addParameter(QgsProcessingParameterString("REASON", tr("Change reason"),
+                                                       defaultValue=tr("grid re-assignment")))
+        self.addOutput(QgsProcessingOutputNumber("CHANGED", tr("Components moved to another cell")))
+        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", tr("Components outside every cell")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.components.store import reassign
@@ -200,7 +204,8 @@ class ReassignComponents(_ComponentsAlgorithm):
         reason = self.parameterAsString(parameters, "REASON", context) or "grid re-assignment"
         with processing_errors():
             res = reassign(project, reason=reason, progress=FeedbackProgress(feedback))
-        feedback.pushInfo(f"checked {res['checked']}: {res['changed']} moved, {res['outside']} outside every cell")
+        feedback.pushInfo(tr("Checked {checked}: {changed} moved, {outside} outside every cell").format(
+            checked=res["checked"], changed=res["changed"], outside=res["outside"]))
         return {"CHANGED": res["changed"], "OUTSIDE": res["outside"]}
 
 

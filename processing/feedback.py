@@ -37,7 +37,8 @@ def processing_errors() -> Iterator[None]:
 
     Processing shows a ``QgsProcessingException`` as a clean error line (and
     ``qgis_process`` exits non-zero) instead of a Python traceback, so the user
-    sees e.g. "communities.gpkg: row 3, field 'community_code': ..." as it is.
+    sees e.g. "communities.gpkg: row 3, field 'community_code': ..." — in their
+    language when the plugin's translation lists the message (English otherwise).
     Wrap the core call inside ``processAlgorithm``::
 
         with processing_errors():
@@ -46,4 +47,6 @@ def processing_errors() -> Iterator[None]:
     try:
         yield
     except UrbanGridError as exc:
-        raise QgsProcessingException(str(exc)) from exc
+        from ..urban_grid_plugin.gui.core_messages import translate_error
+
+        raise QgsProcessingException(translate_error(exc)) from exc

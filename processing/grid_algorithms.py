@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
@@ -17,14 +16,21 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
     QgsProcessingUtils,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..urban_grid_plugin.grid.barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE
-from .base import UrbanGridAlgorithm
+from .base import UrbanGridAlgorithm, project_parameter, tr
 from .feedback import FeedbackProgress, processing_errors
 
-GROUP, GROUP_ID = "单元网格 Unit grid", "grid"
-MODES = ["lattice", "barrier"]
+GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Unit grid"), "grid"
+MODES = ["lattice", "barrier"]  # the core's mode ids, in the order of mode_labels()
 FORMATS = ["gpkg", "shp", "geojson", "json"]
+
+
+def mode_labels() -> list[str]:
+    """The MODE options as the dialog shows them (index = position in ``MODES``)."""
+    return [tr("Lattice (regular grid clipped to the community)"),
+            tr("Barrier lines (follow roads, rivers, walls)")]
 
 
 def _layer_source(algorithm, parameters, name, context, feedback) -> tuple[str, str | None]:
@@ -45,46 +51,48 @@ class BuildGrid(_GridAlgorithm):
         return "buildgrid"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Build unit grid (生成单元网格)"
+        return tr("Build unit grid")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Generates 15-digit coded unit grid cells (GB/T 30428.1) inside each community polygon, "
-                "either as a regular lattice clipped to the community or following barrier lines "
-                "(roads, rivers, walls) with small pieces merged and large ones split until cells are "
-                "near the target area. Cells never cross a community boundary and are numbered "
-                "west→east, north→south. Re-building keeps the codes of unchanged cells, retires the "
-                "others (termination date) and never reuses a code. The project GeoPackage is "
-                "created if missing; bad input changes nothing stored.")
+        return tr("Generates 15-digit coded unit grid cells (GB/T 30428.1) inside each community polygon, "
+                  "either as a regular lattice clipped to the community or following barrier lines "
+                  "(roads, rivers, walls) with small pieces merged and large ones split until cells are "
+                  "near the target area. Cells never cross a community boundary and are numbered "
+                  "west→east, north→south. Re-building keeps the codes of unchanged cells, retires the "
+                  "others (termination date) and never reuses a code. The project GeoPackage is "
+                  "created if missing; bad input changes nothing stored.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(QgsProcessingParameterFileDestination(
-            "PROJECT", "Project GeoPackage (项目库)", fileFilter="GeoPackage (*.gpkg)"))
+            "PROJECT", tr("Project GeoPackage"), fileFilter="GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterVectorLayer(
-            "COMMUNITIES", "Communities (社区) with 12-digit codes", [QgsProcessing.TypeVectorPolygon]))
+            "COMMUNITIES", tr("Communities with 12-digit codes"), [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterString(
-            "CODE_FIELD", "Community code field (blank = community_code/code)", optional=True))
+            "CODE_FIELD", tr("Community code field (blank = community_code/code)"), optional=True))
         self.addParameter(QgsProcessingParameterVectorLayer(
-            "STREETS", "Streets (街道) with 9-digit codes, for names", [QgsProcessing.TypeVectorPolygon],
+            "STREETS", tr("Streets with 9-digit codes, for names"), [QgsProcessing.TypeVectorPolygon],
             optional=True))
-        self.addParameter(QgsProcessingParameterEnum("MODE", "Mode", options=MODES, defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("MODE", tr("Mode"), options=mode_labels(), defaultValue=0))
         self.addParameter(QgsProcessingParameterNumber(
-            "TARGET_AREA", "Target cell area (m²)", QgsProcessingParameterNumber.Double,
+            "TARGET_AREA", tr("Target cell area (m²)"), QgsProcessingParameterNumber.Double,
             defaultValue=DEFAULT_TARGET_AREA, minValue=1))
         self.addParameter(QgsProcessingParameterNumber(
-            "TOLERANCE", "Area tolerance (fraction, barrier mode)", QgsProcessingParameterNumber.Double,
+            "TOLERANCE", tr("Area tolerance (fraction, barrier mode)"), QgsProcessingParameterNumber.Double,
             defaultValue=DEFAULT_TOLERANCE, minValue=0.01, maxValue=0.99))
         self.addParameter(QgsProcessingParameterNumber(
-            "CELL_SIZE", "Lattice cell size (m, 0 = √target area)", QgsProcessingParameterNumber.Double,
+            "CELL_SIZE", tr("Lattice cell size (m, 0 = √target area)"), QgsProcessingParameterNumber.Double,
             defaultValue=0, minValue=0))
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            "BARRIERS", "Barrier lines (roads, rivers, walls)", QgsProcessing.TypeVectorAnyGeometry, optional=True))
-        self.addParameter(QgsProcessingParameterString("DATE", "Date (YYYY-MM-DD, blank = today)", optional=True))
-        self.addParameter(QgsProcessingParameterString("REASON", "Reason (recorded in grid history)", optional=True))
-        self.addOutput(QgsProcessingOutputVectorLayer("CELLS", "Unit grid cells"))
-        self.addOutput(QgsProcessingOutputNumber("ACTIVE", "Active cells"))
-        self.addOutput(QgsProcessingOutputNumber("CREATED", "Cells created"))
-        self.addOutput(QgsProcessingOutputNumber("RETIRED", "Cells retired"))
-        self.addOutput(QgsProcessingOutputString("SUMMARY", "Summary"))
+            "BARRIERS", tr("Barrier lines (roads, rivers, walls)"), QgsProcessing.TypeVectorAnyGeometry, optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "DATE", tr("Date (YYYY-MM-DD, blank = today)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "REASON", tr("Reason (recorded in grid history)"), optional=True))
+        self.addOutput(QgsProcessingOutputVectorLayer("CELLS", tr("Unit grid cells")))
+        self.addOutput(QgsProcessingOutputNumber("ACTIVE", tr("Active cells")))
+        self.addOutput(QgsProcessingOutputNumber("CREATED", tr("Cells created")))
+        self.addOutput(QgsProcessingOutputNumber("RETIRED", tr("Cells retired")))
+        self.addOutput(QgsProcessingOutputString("SUMMARY", tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.grid.build import build_grid
@@ -112,9 +120,12 @@ class BuildGrid(_GridAlgorithm):
                 reason=self.parameterAsString(parameters, "REASON", context) or None,
                 progress=FeedbackProgress(feedback))
         stats = result.area_stats()
-        summary = (f"{result.active} active cells in {result.communities} communities; created {result.created}, "
-                   f"kept {result.kept}, retired {result.retired}; area m² min {stats['min']:.0f} median "
-                   f"{stats['median']:.0f} max {stats['max']:.0f}, {stats['within'] * 100:.1f}% within tolerance")
+        summary = tr("{active} active cells in {communities} communities; created {created}, kept {kept}, "
+                     "retired {retired}; area m² min {low} median {median} max {high}, {within}% within "
+                     "tolerance").format(
+            active=result.active, communities=result.communities, created=result.created, kept=result.kept,
+            retired=result.retired, low=f"{stats['min']:.0f}", median=f"{stats['median']:.0f}",
+            high=f"{stats['max']:.0f}", within=f"{stats['within'] * 100:.1f}")
         feedback.pushInfo(summary)
         return {"CELLS": f"{project}|layername=grid_cell", "ACTIVE": result.active, "CREATED": result.created,
                 "RETIRED": result.retired, "SUMMARY": summary}
@@ -127,23 +138,23 @@ class CheckGrid(_GridAlgorithm):
         return "checkgrid"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Check unit grid (网格质检)"
+        return tr("Check unit grid")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Checks the project's active unit grid and reports each problem with its cell code and "
-                "location: gaps and overlaps, cells outside or crossing their community, code prefix ≠ "
-                "community code, duplicate codes, malformed codes, invalid geometry and area outliers. "
-                "The problems are stored as the grid_check point layer and listed in the log.")
+        return tr("Checks the project's active unit grid and reports each problem with its cell code and "
+                  "location: gaps and overlaps, cells outside or crossing their community, code prefix ≠ "
+                  "community code, duplicate codes, malformed codes, invalid geometry and area outliers. "
+                  "The problems are stored as the grid_check point layer and listed in the log.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(QgsProcessingParameterFile("PROJECT", "Project GeoPackage (项目库)", extension="gpkg"))
+        self.addParameter(project_parameter())
         self.addParameter(QgsProcessingParameterNumber(
-            "LOW", "Area outlier below (× target)", QgsProcessingParameterNumber.Double, defaultValue=0.2, minValue=0))
+            "LOW", tr("Area outlier below (× target)"), QgsProcessingParameterNumber.Double, defaultValue=0.2, minValue=0))
         self.addParameter(QgsProcessingParameterNumber(
-            "HIGH", "Area outlier above (× target)", QgsProcessingParameterNumber.Double, defaultValue=3.0, minValue=1))
-        self.addOutput(QgsProcessingOutputVectorLayer("PROBLEMS", "Grid problems (grid_check)"))
-        self.addOutput(QgsProcessingOutputNumber("COUNT", "Problems found"))
-        self.addOutput(QgsProcessingOutputString("LIST", "Problem list"))
+            "HIGH", tr("Area outlier above (× target)"), QgsProcessingParameterNumber.Double, defaultValue=3.0, minValue=1))
+        self.addOutput(QgsProcessingOutputVectorLayer("PROBLEMS", tr("Grid problems (grid_check)")))
+        self.addOutput(QgsProcessingOutputNumber("COUNT", tr("Problems found")))
+        self.addOutput(QgsProcessingOutputString("LIST", tr("Problem list")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.grid.check import check_project
@@ -155,7 +166,7 @@ class CheckGrid(_GridAlgorithm):
                                      high=self.parameterAsDouble(parameters, "HIGH", context),
                                      progress=FeedbackProgress(feedback))
         lines = [format_problem(row) for _, row in problems.iterrows()]
-        feedback.pushInfo(f"{len(problems)} problem(s)")
+        feedback.pushInfo(tr("{count} problem(s)").format(count=len(problems)))
         for line in lines:
             feedback.pushInfo(line)
         return {"PROBLEMS": f"{project}|layername=grid_check", "COUNT": len(problems), "LIST": "\n".join(lines)}
@@ -168,18 +179,19 @@ class RetireCells(_GridAlgorithm):
         return "retirecells"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Retire grid cells (网格注销)"
+        return tr("Retire grid cells")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Sets the termination date (终止日期) of the given active cells and records the reason in "
-                "grid_history. Retired cells stay in the project and their codes are never given out again.")
+        return tr("Sets the termination date of the given active cells and records the reason in "
+                  "grid_history. Retired cells stay in the project and their codes are never given out again.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(QgsProcessingParameterFile("PROJECT", "Project GeoPackage (项目库)", extension="gpkg"))
-        self.addParameter(QgsProcessingParameterString("CODES", "Cell codes (comma or space separated)"))
-        self.addParameter(QgsProcessingParameterString("REASON", "Reason"))
-        self.addParameter(QgsProcessingParameterString("DATE", "Date (YYYY-MM-DD, blank = today)", optional=True))
-        self.addOutput(QgsProcessingOutputNumber("RETIRED", "Cells retired"))
+        self.addParameter(project_parameter())
+        self.addParameter(QgsProcessingParameterString("CODES", tr("Cell codes (comma or space separated)")))
+        self.addParameter(QgsProcessingParameterString("REASON", tr("Reason")))
+        self.addParameter(QgsProcessingParameterString(
+            "DATE", tr("Date (YYYY-MM-DD, blank = today)"), optional=True))
+        self.addOutput(QgsProcessingOutputNumber("RETIRED", tr("Cells retired")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.grid.edit import retire_cells
@@ -189,7 +201,7 @@ class RetireCells(_GridAlgorithm):
         with processing_errors():
             count = retire_cells(project, codes, reason=self.parameterAsString(parameters, "REASON", context),
                                  date=self.parameterAsString(parameters, "DATE", context) or None)
-        feedback.pushInfo(f"retired {count} cell(s)")
+        feedback.pushInfo(tr("Retired {count} cell(s)").format(count=count))
         return {"RETIRED": count}
 
 

@@ -17,12 +17,18 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import UrbanGridAlgorithm, project_parameter
+from .base import UrbanGridAlgorithm, project_parameter, tr
 from .feedback import FeedbackProgress, processing_errors
 
-GROUP, GROUP_ID = "影像 Imagery", "imagery"
-SENSORS = ["satellite", "drone", "aerial"]
+GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Imagery"), "imagery"
+SENSORS = ["satellite", "drone", "aerial"]  # the core's sensor ids, in the order of sensor_labels()
+
+
+def sensor_labels() -> list[str]:
+    """The SENSOR options as the dialog shows them (index = position in ``SENSORS``)."""
+    return [tr("Satellite"), tr("Drone"), tr("Aerial")]
 
 
 def _layer_path(alg, parameters, name, context) -> str | None:
@@ -41,20 +47,21 @@ class RegisterEpoch(_ImageryAlgorithm):
         return "imagery_register_epoch"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Register imagery epoch (影像时相登记)"
+        return tr("Register imagery epoch")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Checks a satellite or drone image (CRS, readable pixels, bands) and records it in the "
-                "project's imagery_epoch table with its date, resolution, CRS, footprint and optional DSM.")
+        return tr("Checks a satellite or drone image (CRS, readable pixels, bands) and records it in the "
+                  "project's imagery_epoch table with its date, resolution, CRS, footprint and optional DSM.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterRasterLayer("RASTER", "Image (GeoTIFF)"))
-        self.addParameter(QgsProcessingParameterEnum("SENSOR", "Sensor", options=SENSORS, defaultValue=0))
-        self.addParameter(QgsProcessingParameterString("DATE", "Acquisition date (YYYY-MM-DD)"))
-        self.addParameter(QgsProcessingParameterString("NAME", "Epoch name", optional=True))
-        self.addParameter(QgsProcessingParameterRasterLayer("DSM", "DSM of the same epoch", optional=True))
-        self.addOutput(QgsProcessingOutputString("EPOCH_ID", "Epoch id"))
+        self.addParameter(QgsProcessingParameterRasterLayer("RASTER", tr("Image (GeoTIFF)")))
+        self.addParameter(QgsProcessingParameterEnum("SENSOR", tr("Sensor"), options=sensor_labels(),
+                                                     defaultValue=0))
+        self.addParameter(QgsProcessingParameterString("DATE", tr("Acquisition date (YYYY-MM-DD)")))
+        self.addParameter(QgsProcessingParameterString("NAME", tr("Epoch name"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer("DSM", tr("DSM of the same epoch"), optional=True))
+        self.addOutput(QgsProcessingOutputString("EPOCH_ID", tr("Epoch id")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.imagery.epochs import register_epoch
@@ -67,7 +74,8 @@ class RegisterEpoch(_ImageryAlgorithm):
                                  date=self.parameterAsString(parameters, "DATE", context),
                                  name=self.parameterAsString(parameters, "NAME", context) or None,
                                  dsm_path=dsm_layer.source() if dsm_layer else None)
-        feedback.pushInfo(f"registered {row['name']} ({row['resolution_m']} m/px)")
+        feedback.pushInfo(tr("Registered {name} ({resolution} m/px)").format(
+            name=row["name"], resolution=row["resolution_m"]))
         return {"EPOCH_ID": row["epoch_id"]}
 
 
@@ -78,23 +86,23 @@ class AlignPair(_ImageryAlgorithm):
         return "imagery_align"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Align imagery pair (配准)"
+        return tr("Align imagery pair")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("Reprojects both images onto a common grid in the target CRS at the chosen resolution "
-                "(overlap only; finer images are area-averaged), finds the sub-pixel shift of the later "
-                "image by phase correlation and applies it, and histogram-matches the later image to the "
-                "earlier one. Writes before.tif, after.tif and align.json into the output folder.")
+        return tr("Reprojects both images onto a common grid in the target CRS at the chosen resolution "
+                  "(overlap only; finer images are area-averaged), finds the sub-pixel shift of the later "
+                  "image by phase correlation and applies it, and histogram-matches the later image to the "
+                  "earlier one. Writes before.tif, after.tif and align.json into the output folder.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
-        self.addParameter(QgsProcessingParameterRasterLayer("BEFORE", "Earlier image"))
-        self.addParameter(QgsProcessingParameterRasterLayer("AFTER", "Later image"))
-        self.addParameter(QgsProcessingParameterCrs("CRS", "Target CRS", defaultValue="EPSG:4547"))
+        self.addParameter(QgsProcessingParameterRasterLayer("BEFORE", tr("Earlier image")))
+        self.addParameter(QgsProcessingParameterRasterLayer("AFTER", tr("Later image")))
+        self.addParameter(QgsProcessingParameterCrs("CRS", tr("Target CRS"), defaultValue="EPSG:4547"))
         self.addParameter(QgsProcessingParameterNumber(
-            "RESOLUTION", "Resolution (m; 0 = the coarser image's)", QgsProcessingParameterNumber.Double,
+            "RESOLUTION", tr("Resolution (m; 0 = the coarser image's)"), QgsProcessingParameterNumber.Double,
             defaultValue=0.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Output folder"))
-        self.addOutput(QgsProcessingOutputString("SHIFT", "Shift found (dx, dy px)"))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Output folder")))
+        self.addOutput(QgsProcessingOutputString("SHIFT", tr("Shift found (dx, dy px)")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.imagery.align import align_pair
@@ -116,35 +124,35 @@ class DetectNewConstruction(_ImageryAlgorithm):
         return "imagery_detect"
 
     def displayName(self) -> str:  # noqa: N802 - QGIS API name
-        return "Detect new construction (新增违建图斑)"
+        return tr("Detect new construction")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API name
-        return ("For two registered epochs: aligns them, runs the training-free building-change detector "
-                "(or a user ONNX model), turns the change into polygons (minimum area in m²), attaches "
-                "grid code, street and community, compares with permits (规划许可), known (存量违建) and "
-                "demolished (已拆违建) violations, writes before/after chips and stores the candidates in "
-                "the project's change_candidate layer.")
+        return tr("For two registered epochs: aligns them, runs the training-free building-change detector "
+                  "(or a user ONNX model), turns the change into polygons (minimum area in m²), attaches "
+                  "grid code, street and community, compares with permits, known and demolished "
+                  "violations, writes before/after chips and stores the candidates in the project's "
+                  "change_candidate layer.")
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API name
         self.addParameter(project_parameter())
-        self.addParameter(QgsProcessingParameterString("BEFORE", "Earlier epoch (name)"))
-        self.addParameter(QgsProcessingParameterString("AFTER", "Later epoch (name)"))
-        self.addParameter(QgsProcessingParameterFolderDestination("WORK", "Work folder (rasters, chips)"))
+        self.addParameter(QgsProcessingParameterString("BEFORE", tr("Earlier epoch (name)")))
+        self.addParameter(QgsProcessingParameterString("AFTER", tr("Later epoch (name)")))
+        self.addParameter(QgsProcessingParameterFolderDestination("WORK", tr("Work folder (rasters, chips)")))
         self.addParameter(QgsProcessingParameterNumber(
-            "RESOLUTION", "Resolution (m; 0 = the coarser epoch's)", QgsProcessingParameterNumber.Double,
+            "RESOLUTION", tr("Resolution (m; 0 = the coarser epoch's)"), QgsProcessingParameterNumber.Double,
             defaultValue=0.0, minValue=0.0))
         self.addParameter(QgsProcessingParameterNumber(
-            "MIN_AREA", "Minimum area (m²)", QgsProcessingParameterNumber.Double, defaultValue=20.0,
+            "MIN_AREA", tr("Minimum area (m²)"), QgsProcessingParameterNumber.Double, defaultValue=20.0,
             minValue=0.0))
-        self.addParameter(QgsProcessingParameterFile("MODEL", "ONNX model (optional)", extension="onnx",
+        self.addParameter(QgsProcessingParameterFile("MODEL", tr("ONNX model (optional)"), extension="onnx",
                                                      optional=True))
-        for name, label in (("PERMITS", "Permits 规划许可"), ("KNOWN", "Known violations 存量违建"),
-                            ("DEMOLISHED", "Demolished violations 已拆违建")):
+        for name, label in (("PERMITS", tr("Permits")), ("KNOWN", tr("Known violations")),
+                            ("DEMOLISHED", tr("Demolished violations"))):
             self.addParameter(QgsProcessingParameterVectorLayer(
                 name, label, [QgsProcessing.TypeVectorPolygon], optional=True))
-        self.addParameter(QgsProcessingParameterBoolean("CHIPS", "Write evidence chips", defaultValue=True))
-        self.addOutput(QgsProcessingOutputNumber("CANDIDATES", "Candidates"))
-        self.addOutput(QgsProcessingOutputNumber("NEW", "New (新增) candidates"))
+        self.addParameter(QgsProcessingParameterBoolean("CHIPS", tr("Write evidence chips"), defaultValue=True))
+        self.addOutput(QgsProcessingOutputNumber("CANDIDATES", tr("Candidates")))
+        self.addOutput(QgsProcessingOutputNumber("NEW", tr("New candidates")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
         from ..urban_grid_plugin.imagery.pipeline import run_pipeline
@@ -165,7 +173,8 @@ class DetectNewConstruction(_ImageryAlgorithm):
                 chips=self.parameterAsBool(parameters, "CHIPS", context),
                 progress=FeedbackProgress(feedback),
             )
-        feedback.pushInfo(f"{summary['candidates']} candidates; lists: {summary['lists']}")
+        feedback.pushInfo(tr("{count} candidates; lists: {lists}").format(
+            count=summary["candidates"], lists=summary["lists"]))
         return {"CANDIDATES": summary["candidates"], "NEW": summary["lists"]["new"],
                 "WORK": self.parameterAsString(parameters, "WORK", context)}
 
