@@ -375,16 +375,42 @@ def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str,
 # --- merging server rows ------------------------------------------------------------------
 
 
-def _fetch(con: sqlite3.Connection, name: str, table: SyncTable, keys: list[str],
-           extra: str = "") -> dict[str, list]:
-    """Rows of ``name`` whose key is in ``keys`` (joined through a temporary key table)."""
-    sel = ", ".join("T." + q(c) for c in table.columns) + extra
+def _fetch(con: sqlite3.Connection, table: SyncTable,
+           keys: list[str]) -> tuple[dict[str, list], dict[str, list]]:
+    """Local and base rows whose key is in ``keys``: ``(local, base)`` by key.
+
+    One temporary key table and one join for both: filling the key table is the
+    costly part (a random-order text index), so it is done once per page.
+    """
+    n = len(table.columns)
+    lsel = ", ".join("L." + q(c) for c in table.columns)
+    bsel = ", ".join("B." + q(c) for c in table.columns)
+    key = q(table.key)
     con.execute("CREATE TEMP TABLE IF NOT EXISTS ug_sync_keys (k TEXT PRIMARY KEY)")
     con.execute("DELETE FROM temp.ug_sync_keys")
     con.executemany("INSERT OR IGNORE INTO temp.ug_sync_keys (k) VALUES (?)", [(k,) for k in keys])
-    rows = con.execute(f"SELECT {sel} FROM temp.ug_sync_keys K JOIN {q(name)} T "
-                       f"ON T.{q(table.key)} = K.k")
-    return {row[0]: list(row) for row in rows}
+    rows = con.execute(f"SELECT {lsel}, {bsel}, L.{key} IS NOT NULL, B.{key} IS NOT NULL"
+                       f" FROM temp.ug_sync_keys K LEFT JOIN {q(table.name)} L ON L.{key} = K.k"
+                       f" LEFT JOIN {q(table.base)} B ON B.{key} = K.k")
+    local: dict[str, list] = {}
+    base: dict[str, list] = {}
+    for row in rows:
+        if row[2 * n]:
+            local[row[0]] = list(row[:n])
+        if row[2 * n + 1]:
+            base[row[n]] = list(row[n:2 * n])
+    return local, base
+
+
+def _changed(table: SyncTable, new: list, old: list) -> tuple[int, ...]:
+    """Indexes of the synced columns whose value differs (geometry as data)."""
+    n = len(table.columns)
+    changed = [i for i, a, b in zip(range(n), new, old, strict=False) if a != b]
+    if table.geometry:
+        gi = table.columns.index(table.geometry)
+        if gi in changed and gpkg_wkb(new[gi]) == gpkg_wkb(old[gi]):
+            changed.remove(gi)
+    return tuple(changed)
 
 
 def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tuple],
@@ -398,8 +424,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     cols = table.columns
     n = len(cols)
     keys = [r[0] for r in rows]
-    local = _fetch(con, table.name, table, keys)
-    base = _fetch(con, table.base, table, keys)
+    local, base = _fetch(con, table, keys)
     put_local: list[list] = []  # rows new to the laptop
     # existing local rows, grouped by the columns that change: an UPDATE of just those
     # columns leaves the other indexes of the table untouched (several times faster
@@ -450,7 +475,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
             edited = [not same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)]
             merged = [mine[i] if edited[i] else server[i] for i in range(n)]
         if merged != mine:
-            changed = tuple(i for i, c in enumerate(cols) if not same(table, c, merged[i], mine[i]))
+            changed = _changed(table, merged, mine)
             if changed:
                 upd_local.setdefault(changed, []).append([merged[i] for i in changed] + [key])
         if any(edited):
