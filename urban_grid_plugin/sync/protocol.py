@@ -519,7 +519,9 @@ def sync(laptop: str | os.PathLike, dsn: str | None = None, *, service: str | No
     lite = journal.open_laptop(laptop)
     try:
         with server.connect(dsn, service=service, user=user, autocommit=True) as pg:
-            pg.execute("SET application_name = 'urbangrid-sync'")
+            # the staging table of a 10,000-row batch outgrows the default 8 MB of
+            # temp buffers and would spill to disk; only settable before its first use
+            pg.execute("SET application_name = 'urbangrid-sync'; SET temp_buffers = '64MB'")
             sid = server.server_id(pg)
             known = journal.get_state(lite, "server_id")
             if known and known != sid:
