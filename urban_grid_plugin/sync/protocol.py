@@ -121,8 +121,13 @@ def sync_tables(pg: psycopg.Connection, lite: sqlite3.Connection) -> list[SyncTa
 
 def _srids(pg: psycopg.Connection, lite: sqlite3.Connection, table: SyncTable) -> tuple[int, int]:
     """(server SRID, laptop srs_id) of a table's geometry."""
-    row = pg.execute("SELECT Find_SRID(%s, %s, %s)",
-                     (server.SCHEMA, table.name, table.geometry)).fetchone()
+    # the SRID of a typed column is in its type modifier: one catalog row, where
+    # Find_SRID reads the whole geometry_columns view (the fallback for untyped columns)
+    row = pg.execute("SELECT coalesce(nullif(postgis_typmod_srid(a.atttypmod), 0), Find_SRID(%s, %s, %s))"
+                     " FROM pg_attribute a WHERE a.attrelid = format('%%I.%%I', %s::text, %s::text)::regclass"
+                     " AND a.attname = %s",
+                     (server.SCHEMA, table.name, table.geometry, server.SCHEMA, table.name,
+                      table.geometry)).fetchone()
     laptop = journal.geometry_srs(lite, table.name) or row[0]
     return int(row[0]), int(laptop)
 
