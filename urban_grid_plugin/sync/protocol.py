@@ -190,7 +190,8 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
         "geometry" if c == table.geometry else table.pg_type(c)))
         for p in ("m_", "b_") for c in cols]
     pg.execute(sql.SQL("CREATE TEMP TABLE {} (ord integer, op text, k text PRIMARY KEY, "
-                       "mask bigint, state text NOT NULL DEFAULT 'absent', reject text, {})"
+                       "mask bigint, state text NOT NULL DEFAULT 'absent', reject text,"
+                       " clash boolean NOT NULL DEFAULT false, {})"
                        # room on each page, so the one UPDATE of state/reject stays HOT
                        " WITH (fillfactor = 50) ON COMMIT DROP")
                .format(stage, sql.SQL(", ").join(stage_cols)))
@@ -216,6 +217,19 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
 
     mine = {c: _mine_expr(table, c, srids) for c in cols}
     base = {c: _base_expr(table, c, srids) for c in cols}
+    # same-field conflicts: the server changed the field since the laptop's base, to
+    # something else than the laptop's value (recorded in step 4)
+    values, hits = [], []
+    for i, c in enumerate(cols):
+        if i == 0 or c in MERGE_MAX:
+            continue
+        hit = sql.SQL("{} AND {} IS DISTINCT FROM {} AND {} IS DISTINCT FROM {}").format(
+            bit(i), t(c), base[c], t(c), mine[c])
+        hits.append(sql.SQL("({})").format(hit))
+        values.append(sql.SQL("({}, ({})::text, ({})::text, ({})::text, {})").format(
+            sql.Literal(c), base[c], t(c), mine[c], hit))
+    clash = sql.SQL("coalesce(NOT t.sync_deleted AND ({}), false)").format(
+        sql.SQL(" OR ").join(hits) if hits else sql.SQL("false"))
     # 1. refuse rows outside the user's area before any write (RLS would abort the batch)
     #    and 2. where is each row on the server (as this user sees it)? One pass over
     #    the stage: the grant look-ups are uncorrelated sub-selects (hashed once, as in
@@ -234,10 +248,14 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
         reason = sql.Literal("its case is not on the server in your area")
     else:
         refuse, reason = sql.SQL("false"), sql.NULL
+    #    The same join marks the rows with a same-field conflict (live rows are not
+    #    touched before step 4, so the mark still holds there): step 4 then looks at
+    #    those rows only instead of joining the whole batch again.
     pg.execute(sql.SQL("UPDATE {} s SET reject = CASE WHEN {} THEN {} END, state = CASE"
                        " WHEN t.{} IS NULL THEN 'absent' WHEN t.sync_deleted THEN 'tomb'"
-                       " ELSE 'live' END FROM {} s2 LEFT JOIN {} t ON t.{} = s2.k"
-                       " WHERE s2.k = s.k").format(stage, refuse, reason, key, stage, tname, key))
+                       " ELSE 'live' END, clash = {} FROM {} s2 LEFT JOIN {} t ON t.{} = s2.k"
+                       " WHERE s2.k = s.k").format(stage, refuse, reason, key, clash, stage,
+                                                   tname, key))
     counts: dict[str, int] = {}
     # 3. new rows
     cur = pg.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} s WHERE s.reject IS NULL AND "
@@ -253,25 +271,15 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
     street, district = _area_expr(table)
     conflict_cols = sql.SQL("batch_id, table_name, row_key, street_code, district_code, kind, field,"
                             " base_value, server_value, laptop_value, server_by, server_rev, laptop_id")
-    # 4. same-field conflicts on live rows: server changed the field since the laptop's
-    #    base, to something else than the laptop's value
-    values, hits = [], []
-    for i, c in enumerate(cols):
-        if i == 0 or c in MERGE_MAX:
-            continue
-        hit = sql.SQL("{} AND {} IS DISTINCT FROM {} AND {} IS DISTINCT FROM {}").format(
-            bit(i), t(c), base[c], t(c), mine[c])
-        hits.append(sql.SQL("({})").format(hit))
-        values.append(sql.SQL("({}, ({})::text, ({})::text, ({})::text, {})").format(
-            sql.Literal(c), base[c], t(c), mine[c], hit))
+    # 4. same-field conflicts on live rows (marked in step 2)
     live_edit = sql.SQL("s.reject IS NULL AND s.state = 'live' AND s.op <> 'delete'")
     if values:
         cur = pg.execute(sql.SQL(
             "INSERT INTO urbangrid.sync_conflict ({}) SELECT %s, %s, s.k, {}, {}, 'field', v.f, v.b,"
-            " v.t, v.m, t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k AND {} AND ({})"
+            " v.t, v.m, t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k AND {} AND s.clash"
             " CROSS JOIN LATERAL (VALUES {}) v(f, b, t, m, hit) WHERE v.hit").format(
             conflict_cols, street, district, stage, tname, key, live_edit,
-            sql.SQL(" OR ").join(hits), sql.SQL(", ").join(values)),
+            sql.SQL(", ").join(values)),
             (batch_id, table.name, laptop_id))
         counts["field_conflicts"] = cur.rowcount
     # 5. apply the fields nobody else changed; bookkeeping fields take the later value
