@@ -379,19 +379,17 @@ def _fetch(con: sqlite3.Connection, table: SyncTable,
            keys: list[str]) -> tuple[dict[str, list], dict[str, list]]:
     """Local and base rows whose key is in ``keys``: ``(local, base)`` by key.
 
-    One temporary key table and one join for both: filling the key table is the
-    costly part (a random-order text index), so it is done once per page.
+    The keys go in as one JSON array walked by ``json_each`` (no temporary table to
+    fill and index), probing both tables by their key index in one join.
     """
     n = len(table.columns)
     lsel = ", ".join("L." + q(c) for c in table.columns)
     bsel = ", ".join("B." + q(c) for c in table.columns)
     key = q(table.key)
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS ug_sync_keys (k TEXT PRIMARY KEY)")
-    con.execute("DELETE FROM temp.ug_sync_keys")
-    con.executemany("INSERT OR IGNORE INTO temp.ug_sync_keys (k) VALUES (?)", [(k,) for k in keys])
     rows = con.execute(f"SELECT {lsel}, {bsel}, L.{key} IS NOT NULL, B.{key} IS NOT NULL"
-                       f" FROM temp.ug_sync_keys K LEFT JOIN {q(table.name)} L ON L.{key} = K.k"
-                       f" LEFT JOIN {q(table.base)} B ON B.{key} = K.k")
+                       f" FROM json_each(?) K LEFT JOIN {q(table.name)} L ON L.{key} = K.value"
+                       f" LEFT JOIN {q(table.base)} B ON B.{key} = K.value",
+                       (json.dumps(sorted(keys)),))  # key order: index pages in sequence
     local: dict[str, list] = {}
     base: dict[str, list] = {}
     for row in rows:
