@@ -32,7 +32,7 @@ from rasterio.windows import Window
 from ..errors import InputError
 from ..io.vector import DEFAULT_CRS
 from ..progress import Progress, ensure_progress
-from .raster import color_bands, open_raster, raster_info, resolution_in_metres
+from .raster import color_bands, open_raster, raster_info, reads_pair, resolution_in_metres
 
 BLOCK = 512
 PROFILE = {"driver": "GTiff", "tiled": True, "blockxsize": BLOCK, "blockysize": BLOCK,
@@ -338,6 +338,7 @@ def discard(*paths: str) -> None:
                 os.unlink(p)
 
 
+@reads_pair
 def align_pair(
     before: str | os.PathLike,
     after: str | os.PathLike,
@@ -359,26 +360,6 @@ def align_pair(
     for rasters that do not overlap, lack a CRS, differ in band count, are corrupt or
     have no valid pixel in common.
     """
-    from .raster import read_errors
-
-    with read_errors("imagery", f"{before} / {after}"):
-        return _align_pair(
-            before, after, out_dir, crs=crs, resolution=resolution, co_register=co_register, normalise=normalise, max_shift_px=max_shift_px, progress=progress)
-
-
-def _align_pair(
-    before: str | os.PathLike,
-    after: str | os.PathLike,
-    out_dir: str | os.PathLike,
-    *,
-    crs: str | CRS | None = None,
-    resolution: float | None = None,
-    co_register: bool = True,
-    normalise: bool = True,
-    max_shift_px: float = 8.0,
-    progress: Progress | None = None,
-) -> AlignResult:
-    """The body of :func:`align_pair`, without the error translation."""
     progress = ensure_progress(progress)
     before, after = os.fspath(before), os.fspath(after)
     info_b = raster_info(before, "earlier epoch")

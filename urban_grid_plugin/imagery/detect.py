@@ -48,7 +48,7 @@ from .features import (
     upsample,
 )
 from .features import cv2 as features_cv2
-from .raster import color_bands, open_raster, resolution_in_metres
+from .raster import color_bands, open_raster, reads_pair, resolution_in_metres
 
 MASK_PROFILE = {"driver": "GTiff", "tiled": True, "blockxsize": 512, "blockysize": 512,
                 "compress": "deflate", "zlevel": 1, "count": 1, "dtype": "uint8", "nodata": None,
@@ -452,6 +452,7 @@ def _dsm_difference(dsm_before: str, dsm_after: str, grid_ds, window: Window, fa
     return tiles[1] - tiles[0]
 
 
+@reads_pair
 def detect_changes(
     before: str | os.PathLike,
     after: str | os.PathLike,
@@ -467,24 +468,6 @@ def detect_changes(
     The output is written to a temporary file and renamed only when complete, so a
     failure or a cancel leaves nothing behind.
     """
-    from .raster import read_errors
-
-    with read_errors("imagery", f"{before} / {after}"):
-        return _detect_changes(
-            before, after, out_path, params=params, dsm_before=dsm_before, dsm_after=dsm_after, progress=progress)
-
-
-def _detect_changes(
-    before: str | os.PathLike,
-    after: str | os.PathLike,
-    out_path: str | os.PathLike,
-    *,
-    params: DetectorParams | None = None,
-    dsm_before: str | None = None,
-    dsm_after: str | None = None,
-    progress: Progress | None = None,
-) -> DetectionResult:
-    """The body of :func:`detect_changes`, without the error translation."""
     progress = ensure_progress(progress)
     params = params or DetectorParams()
     before, after, out_path = os.fspath(before), os.fspath(after), os.fspath(out_path)

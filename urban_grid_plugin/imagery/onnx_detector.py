@@ -33,7 +33,7 @@ from ..errors import InputError
 from ..progress import Progress, ensure_progress
 from .align import discard, temp_path
 from .detect import MASK_PROFILE, DetectionResult, check_pair
-from .raster import color_bands, open_raster, resolution_in_metres
+from .raster import color_bands, open_raster, reads_pair, resolution_in_metres
 
 
 @dataclass
@@ -119,6 +119,7 @@ def _probability(output: np.ndarray) -> np.ndarray:
     return out[0].astype(np.float32)
 
 
+@reads_pair
 def detect_with_model(
     before: str | os.PathLike,
     after: str | os.PathLike,
@@ -129,23 +130,6 @@ def detect_with_model(
     progress: Progress | None = None,
 ) -> DetectionResult:
     """Run an ONNX change model tile by tile and write the same change raster as the detector."""
-    from .raster import read_errors
-
-    with read_errors("imagery", f"{before} / {after}"):
-        return _detect_with_model(
-            before, after, out_path, model, threshold=threshold, progress=progress)
-
-
-def _detect_with_model(
-    before: str | os.PathLike,
-    after: str | os.PathLike,
-    out_path: str | os.PathLike,
-    model: str | os.PathLike,
-    *,
-    threshold: float | None = None,
-    progress: Progress | None = None,
-) -> DetectionResult:
-    """The body of :func:`detect_with_model`, without the error translation."""
     progress = ensure_progress(progress)
     before, after, out_path = os.fspath(before), os.fspath(after), os.fspath(out_path)
     session, info = load_model(model)

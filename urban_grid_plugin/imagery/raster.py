@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import rasterio
 from rasterio.errors import RasterioIOError
 
 from ..errors import InputError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,18 @@ def read_errors(what: str, source: str):
         yield
     except RasterioIOError as exc:
         raise InputError(f"cannot read {what} (corrupt file?): {exc}", source=source) from exc
+
+
+def reads_pair(func: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a job over an image pair ``(before, after, ...)`` so that a GDAL read
+    failure in the middle of it becomes an :class:`InputError` naming both files."""
+
+    @functools.wraps(func)
+    def wrapper(before, after, *args, **kwargs):
+        with read_errors("imagery", f"{before} / {after}"):
+            return func(before, after, *args, **kwargs)
+
+    return wrapper
 
 
 def color_bands(ds: rasterio.DatasetReader) -> list[int]:
