@@ -27,9 +27,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor, QFont
 
+from ..io.styles import LAYERS_DIR
 from .i18n import TR_CONTEXT
-
-LAYERS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "layers")
 
 #: Scale (1:N) below which grid codes and single components are drawn.
 LABEL_SCALE = 3500
