@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingParameterFile
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingParameterFile,
+    QgsProcessingUtils,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..urban_grid_plugin.mapping.i18n import TR_CONTEXT
@@ -43,3 +50,19 @@ class UrbanGridAlgorithm(QgsProcessingAlgorithm):
 def project_parameter(description: str | None = None) -> QgsProcessingParameterFile:
     """The ``PROJECT`` input: an existing project GeoPackage (项目库)."""
     return QgsProcessingParameterFile("PROJECT", description or tr("Project GeoPackage"), extension="gpkg")
+
+
+#: Vector formats the core reads directly; any other layer is exported to GeoPackage first.
+FILE_FORMATS = ["gpkg", "shp", "geojson", "json"]
+
+
+def file_layer_path(layer: QgsVectorLayer, base_name: str, context: QgsProcessingContext,
+                    feedback: QgsProcessingFeedback) -> str:
+    """``path`` or ``path|layer`` of a file the core can read for ``layer``.
+
+    Memory, PostGIS and other non-file layers are exported to a temporary GeoPackage,
+    because the core reads files, not QGIS providers.
+    """
+    path, layer_name = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
+        layer, False, base_name, FILE_FORMATS, "gpkg", context, feedback)
+    return f"{path}|{layer_name}" if layer_name else path

@@ -14,17 +14,15 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..urban_grid_plugin.grid.barrier import DEFAULT_TARGET_AREA, DEFAULT_TOLERANCE
-from .base import UrbanGridAlgorithm, project_parameter, tr
+from .base import FILE_FORMATS, UrbanGridAlgorithm, file_layer_path, project_parameter, tr
 from .feedback import FeedbackProgress, processing_errors
 
 GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Unit grid"), "grid"
 MODES = ["lattice", "barrier"]  # the core's mode ids, in the order of mode_labels()
-FORMATS = ["gpkg", "shp", "geojson", "json"]
 
 
 def mode_labels() -> list[str]:
@@ -36,7 +34,7 @@ def mode_labels() -> list[str]:
 def _layer_source(algorithm, parameters, name, context, feedback) -> tuple[str, str | None]:
     """A file path (and layer name) the core can read; non-file layers are exported first."""
     path, layer = algorithm.parameterAsCompatibleSourceLayerPathAndLayerName(
-        parameters, name, context, FORMATS, "gpkg", feedback)
+        parameters, name, context, FILE_FORMATS, "gpkg", feedback)
     return path, (layer or None)
 
 
@@ -101,10 +99,7 @@ class BuildGrid(_GridAlgorithm):
         path, layer = _layer_source(self, parameters, "COMMUNITIES", context, feedback)
         barriers = []
         for i, item in enumerate(self.parameterAsLayerList(parameters, "BARRIERS", context) or []):
-            # Memory, PostGIS or other non-file layers are exported to a temporary file first.
-            bpath, blayer = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
-                item, False, f"barrier_{i}", FORMATS, "gpkg", context, feedback)
-            barriers.append(f"{bpath}|{blayer}" if blayer else bpath)
+            barriers.append(file_layer_path(item, f"barrier_{i}", context, feedback))
         streets = None
         if self.parameterAsVectorLayer(parameters, "STREETS", context) is not None:
             spath, slayer = _layer_source(self, parameters, "STREETS", context, feedback)

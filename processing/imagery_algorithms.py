@@ -19,7 +19,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .base import UrbanGridAlgorithm, project_parameter, tr
+from .base import UrbanGridAlgorithm, file_layer_path, project_parameter, tr
 from .feedback import FeedbackProgress, processing_errors
 
 GROUP, GROUP_ID = QT_TRANSLATE_NOOP("@default", "Imagery"), "imagery"
@@ -31,9 +31,9 @@ def sensor_labels() -> list[str]:
     return [tr("Satellite"), tr("Drone"), tr("Aerial")]
 
 
-def _layer_path(alg, parameters, name, context) -> str | None:
+def _layer_path(alg, parameters, name, context, feedback) -> str | None:
     layer = alg.parameterAsVectorLayer(parameters, name, context)
-    return layer.source() if layer is not None else None  # "path|layername=x" is understood
+    return file_layer_path(layer, name.lower(), context, feedback) if layer is not None else None
 
 
 class _ImageryAlgorithm(UrbanGridAlgorithm):
@@ -167,9 +167,9 @@ class DetectNewConstruction(_ImageryAlgorithm):
                 resolution=self.parameterAsDouble(parameters, "RESOLUTION", context) or None,
                 model=self.parameterAsFile(parameters, "MODEL", context) or None,
                 min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA", context),
-                permits=_layer_path(self, parameters, "PERMITS", context),
-                known=_layer_path(self, parameters, "KNOWN", context),
-                demolished=_layer_path(self, parameters, "DEMOLISHED", context),
+                permits=_layer_path(self, parameters, "PERMITS", context, feedback),
+                known=_layer_path(self, parameters, "KNOWN", context, feedback),
+                demolished=_layer_path(self, parameters, "DEMOLISHED", context, feedback),
                 chips=self.parameterAsBool(parameters, "CHIPS", context),
                 progress=FeedbackProgress(feedback),
             )

@@ -168,14 +168,23 @@ def test_processing_algorithm_runs(qgis_processing, plugin_package, scene, tmp_p
     if added:
         provider = module.UrbanGridProvider()
         registry.addProvider(provider)
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    # The permit list as a memory layer, as a planner might pass a selection from the session.
+    on_disk = QgsVectorLayer(str(scene["lists"]["permits"]), "permits", "ogr")
+    permits = on_disk.materialize(QgsFeatureRequest())
+    assert permits.providerType() == "memory" and permits.featureCount() == on_disk.featureCount() > 0
     try:
         result = processing.run("urbangrid:imagery_detect", {
             "PROJECT": str(scene["project"]), "BEFORE": "sat2025", "AFTER": "uav2026",
-            "WORK": str(tmp_path / "work"), "MIN_AREA": 20.0, "CHIPS": False,
+            "WORK": str(tmp_path / "work"), "MIN_AREA": 20.0, "CHIPS": False, "PERMITS": permits,
         })
         assert result["CANDIDATES"] >= 7
-        assert shapely.area(candidates(scene["project"]).geometry.values).min() >= 20
+        frame = candidates(scene["project"])
+        assert shapely.area(frame.geometry.values).min() >= 20
+        assert (frame["list_status"] == "permitted").sum() >= 1
     finally:
+        del on_disk, permits
         if added:
             registry.removeProvider(provider)
 
