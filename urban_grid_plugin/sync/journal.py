@@ -53,6 +53,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import InputError, UrbanGridError
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - installed by scripts/setup
+    orjson = None
 from ..io.sqlite import transaction
 
 STATE = "ug_sync_state"
@@ -81,10 +86,7 @@ def gpkg_wkb(blob: bytes | None) -> bytes | None:
     blob = bytes(blob)
     if blob[:2] != b"GP":
         return blob  # already WKB
-    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((blob[3] >> 1) & 0b111)
-    if envelope is None:
-        raise InputError("invalid GeoPackage geometry header", field="geom")
-    return blob[8 + envelope:]
+    return blob[_gpkg_header_size(blob[3]):]
 
 
 def wkb_gpkg(wkb: bytes | None, srs_id: int) -> bytes | None:
@@ -270,9 +272,16 @@ def _json_hook(obj: dict) -> object:
     return base64.b64decode(obj["$b"]) if len(obj) == 1 and "$b" in obj else obj
 
 
-def dumps(payload: dict) -> str:
-    """Serialise a batch payload (values may be bytes)."""
-    return json.dumps(payload, separators=(",", ":"), default=_json_default, ensure_ascii=False)
+def dumps(payload: dict) -> bytes:
+    """Serialise a batch payload (values may be bytes) as UTF-8 JSON.
+
+    orjson writes a 10,000-row batch several times faster than the standard library
+    (the same JSON text); the standard library is the fallback where it is missing.
+    """
+    if orjson is not None:
+        return orjson.dumps(payload, default=_json_default)
+    return json.dumps(payload, separators=(",", ":"), default=_json_default,
+                      ensure_ascii=False).encode("utf-8")
 
 
 def loads(text: str | bytes) -> dict:
@@ -299,46 +308,103 @@ class Change:
     base: list | None
 
 
+def _hex_select(alias: str, table: SyncTable, column: str) -> str:
+    """SQL for one column as frozen in a batch: the geometry blob as lowercase hex.
+
+    Hex text needs no Python conversion per value when the batch is written as JSON
+    (a bytes value would go through an encoder hook, one call per geometry).
+    """
+    ref = f"{alias}.{q(column)}"
+    if column != table.geometry:
+        return ref
+    return f"iif({ref} IS NULL, NULL, lower(hex({ref})))"
+
+
+def geometry_bytes(value: bytes | str | None) -> bytes | None:
+    """A geometry as frozen in a batch (hex text, or bytes in older batches) as a blob."""
+    return bytes.fromhex(value) if isinstance(value, str) else value
+
+
+def wkb_hex(value: bytes | str | None) -> str | None:
+    """Hex WKB of a GeoPackage geometry given as a blob or as hex text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value[:4] != "4750":  # "GP": already WKB
+            return value
+        return value[2 * _gpkg_header_size(int(value[6:8], 16)):]
+    wkb = gpkg_wkb(value)
+    return None if wkb is None else wkb.hex()
+
+
+def _gpkg_header_size(flags: int) -> int:
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 0b111)
+    if envelope is None:
+        raise InputError("invalid GeoPackage geometry header", field="geom")
+    return 8 + envelope
+
+
 def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
-    """Local edits since the base, per row and per field."""
+    """Local edits since the base, per row and per field.
+
+    Values are as frozen in a batch: the geometry is lowercase hex text (see
+    :func:`geometry_bytes`); the base holds only the key and the edited fields.
+    """
     cols = table.columns
-    lsel = ", ".join(f"L.{q(c)}" for c in cols)
-    bsel = ", ".join(f"B.{q(c)}" for c in cols)
+    key = q(table.key)
+    lsel = ", ".join(_hex_select("L", table, c) for c in cols)
+    # the server reads the base of the edited fields only (three-way check); the
+    # others would just double the batch's size in the journal and on the wire
+    bsel = ", ".join([f"B.{key}"] + [f"CASE WHEN L.{q(c)} IS NOT B.{q(c)} THEN "
+                                     f"{_hex_select('B', table, c)} END" for c in cols[1:]])
     # the changed-field mask is computed by SQLite; geometry bits are re-checked in
     # Python, since the same point may be written with another GeoPackage header
     mask_sql = " | ".join(f"((L.{q(c)} IS NOT B.{q(c)}) << {i})" for i, c in enumerate(cols))
     gi = cols.index(table.geometry) if table.geometry else -1
+    gbit = 1 << gi if gi >= 0 else 0
     n = len(cols)
+    full = (1 << n) - 1
     out: list[Change] = []
     cur = con.execute(
-        f"SELECT {lsel}, {bsel}, B.{q(table.key)} IS NULL, {mask_sql} FROM {q(table.name)} L "
-        f"LEFT JOIN {q(table.base)} B ON B.{q(table.key)} = L.{q(table.key)} "
-        f"WHERE B.{q(table.key)} IS NULL OR ({mask_sql}) <> 0")
+        f"SELECT {lsel}, {bsel}, B.{key} IS NULL, {mask_sql} FROM {q(table.name)} L "
+        f"LEFT JOIN {q(table.base)} B ON B.{key} = L.{key} "
+        f"WHERE B.{key} IS NULL OR ({mask_sql}) <> 0")
     for row in cur:
-        mine, base, new, mask = list(row[:n]), list(row[n:2 * n]), row[2 * n], row[2 * n + 1]
-        if new:
-            out.append(Change("insert", mine[0], (1 << n) - 1, mine, None))
+        if row[2 * n]:
+            out.append(Change("insert", row[0], full, list(row[:n]), None))
             continue
-        if gi >= 0 and mask & (1 << gi) and gpkg_wkb(mine[gi]) == gpkg_wkb(base[gi]):
-            mask &= ~(1 << gi)
+        mask = row[2 * n + 1]
+        if mask & gbit and wkb_hex(row[gi]) == wkb_hex(row[n + gi]):
+            mask &= ~gbit
         if mask:
-            # the server reads the base of the edited fields only (three-way check);
-            # the others would just double the batch's size in the journal and on the wire
-            base = [v if i == 0 or mask >> i & 1 else None for i, v in enumerate(base)]
-            out.append(Change("update", mine[0], mask, mine, base))
+            out.append(Change("update", row[0], mask, list(row[:n]), list(row[n:2 * n])))
+    dsel = ", ".join(_hex_select("B", table, c) for c in cols)
     cur = con.execute(
-        f"SELECT {bsel} FROM {q(table.base)} B WHERE B.sync_rev >= 0 AND NOT EXISTS "
-        f"(SELECT 1 FROM {q(table.name)} L WHERE L.{q(table.key)} = B.{q(table.key)})")
+        f"SELECT {dsel} FROM {q(table.base)} B WHERE B.sync_rev >= 0 AND NOT EXISTS "
+        f"(SELECT 1 FROM {q(table.name)} L WHERE L.{key} = B.{key})")
     for row in cur:
         out.append(Change("delete", row[0], 0, None, list(row)))
     return out
 
 
 def pending_batch(con: sqlite3.Connection) -> tuple[str, dict] | None:
-    """The frozen batch not yet acknowledged by the server, if any."""
+    """The frozen batch not yet acknowledged by the server, if any.
+
+    Geometries come back as blobs, whether the batch stored them as hex text or (in
+    batches frozen by older versions) as base64-encoded bytes.
+    """
     row = con.execute(f"SELECT batch_id, payload FROM {OUTBOX} ORDER BY created_at LIMIT 1"
                       ).fetchone()
-    return (row[0], loads(row[1])) if row else None
+    if not row:
+        return None
+    payload = loads(row[1])
+    for part in payload["tables"].values():
+        gi = part.get("geometry_index")
+        if gi is None:
+            continue
+        for values in (v for r in part["rows"] for v in (r[3], r[4]) if v is not None):
+            values[gi] = geometry_bytes(values[gi])
+    return row[0], payload
 
 
 def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str, dict] | None:
@@ -360,6 +426,7 @@ def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str,
             total += len(changes)
             payload["tables"][table.name] = {
                 "columns": list(table.columns),
+                "geometry_index": table.columns.index(table.geometry) if table.geometry else None,
                 "rows": [[c.op, c.key, c.mask, c.mine, c.base] for c in changes],
             }
         if not total:
@@ -527,6 +594,34 @@ def set_base(con: sqlite3.Connection, table: SyncTable, rows: list[list]) -> Non
         marks = ", ".join("?" * len(table.columns))
         con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
                         f"VALUES ({marks}, ?)", rows)
+
+
+def set_base_fields(con: sqlite3.Connection, table: SyncTable,
+                    rows: list[tuple[int, list, int]]) -> None:
+    """Write base rows from ``(mask, values, sync_rev)``, where only the fields set in
+    ``mask`` differ from the base row already stored.
+
+    An UPDATE of just those fields, grouped by mask, rewrites far less than replacing
+    whole rows; a row the base lacks (a pushed insert) is written whole.
+    """
+    n = len(table.columns)
+    groups: dict[int, list[list]] = {}
+    for mask, values, rev in rows:
+        groups.setdefault(mask, []).append([values, rev])
+    collist = ", ".join(q(c) for c in table.columns)
+    marks = ", ".join("?" * n)
+    for mask, group in groups.items():
+        idx = [i for i in range(1, n) if mask >> i & 1]
+        if mask != (1 << n) - 1:
+            sets = ", ".join([f"{q(table.columns[i])} = ?" for i in idx] + ["sync_rev = ?"])
+            before = con.total_changes
+            con.executemany(f"UPDATE {q(table.base)} SET {sets} WHERE {q(table.key)} = ?",
+                            [[v[i] for i in idx] + [rev, v[0]] for v, rev in group])
+            if con.total_changes - before == len(group):
+                continue
+        # a whole row, or some row was missing from the base: write them whole
+        con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
+                        f"VALUES ({marks}, ?)", [v + [rev] for v, rev in group])
 
 
 def drop_base(con: sqlite3.Connection, table: SyncTable, keys: list[str]) -> None:
