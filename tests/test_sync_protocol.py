@@ -469,3 +469,53 @@ def test_sync_through_a_pg_service_name(db, laptops, tmp_path, monkeypatch):
     with sim.connect(a) as con:  # nothing about the server is stored but its id
         state = dict(con.execute("SELECT key, value FROM ug_sync_state").fetchall())
     assert not any(params["host"] in str(v) or "user=" in str(v) for v in state.values())
+
+
+def test_batch_frozen_by_an_older_version_is_still_pushed(db, laptops):
+    """Batches used to be stdlib JSON with geometry blobs base64-encoded; a laptop
+    upgraded with such a batch in its outbox pushes it unchanged."""
+    import base64
+    import json
+
+    from urban_grid_plugin.cases.store import gpkg_to_xy, point_to_gpkg
+
+    a, _ = laptops
+    cid = shared_case(db, a, laptops[1])
+    sim.edit_case(a, cid, description="frozen before the upgrade",
+                  geom=point_to_gpkg(500030, 4000040, 4547))
+    con = journal.open_laptop(a)
+    try:
+        pg = server.connect(db, user="proto_a")
+        tables = protocol.sync_tables(pg, con)
+        pg.close()
+        case = next(t for t in tables if t.name == "ug_case")
+        gi = case.columns.index("geom")
+        rows = []
+        for ch in journal.collect_changes(con, case):
+            for values in (ch.mine, ch.base):
+                if values is not None and values[gi] is not None:
+                    values[gi] = bytes.fromhex(values[gi])
+            rows.append([ch.op, ch.key, ch.mask, ch.mine, ch.base])
+        assert len(rows) == 1 and rows[0][2] >> gi & 1  # the geometry is part of the edit
+
+        def old_default(value):
+            return {"$b": base64.b64encode(value).decode("ascii")}
+
+        payload = {"laptop_id": journal.get_state(con, "laptop_id"),
+                   "tables": {"ug_case": {"columns": list(case.columns), "rows": rows}}}
+        with journal.transaction(con):
+            con.execute(f"INSERT INTO {journal.OUTBOX}(batch_id, created_at, payload) VALUES"
+                        " (?, ?, ?)", ("6f1c1a34-5a8e-4a53-9a53-3c8f3c2f0a01", sim.now_iso(),
+                                       json.dumps(payload, default=old_default)))
+    finally:
+        con.close()
+    report = run(a, db, "proto_a")
+    assert report.batch_id == "6f1c1a34-5a8e-4a53-9a53-3c8f3c2f0a01"
+    row = server_case(db, cid)
+    assert row["description"] == "frozen before the upgrade"
+    with psycopg.connect(db) as con:
+        x, y = con.execute("SELECT ST_X(geom), ST_Y(geom) FROM urbangrid.ug_case WHERE case_id = %s",
+                           (cid,)).fetchone()
+    assert (x, y) == (500030, 4000040)
+    assert gpkg_to_xy(local_case(a, cid)["geom"]) == (500030, 4000040)
+    assert run(a, db, "proto_a").batch_id is None  # acknowledged: nothing left to push
