@@ -332,27 +332,28 @@ def test_laptop_applies_new_migration_without_redownload(db, laptops, tmp_path):
     cid = shared_case(db, a, b)
     folder = tmp_path / "migs"
     shutil.copytree(server.MIGRATIONS_DIR, folder)
-    (folder / "0002_case_priority.sql").write_text(
+    nxt = len(server.load_migrations()) + 1  # the version after the packaged ones
+    (folder / f"{nxt:04d}_case_priority.sql").write_text(
         "ALTER TABLE urbangrid.ug_case ADD COLUMN priority integer;\n")
-    (folder / "0002_case_priority.laptop.sql").write_text(
+    (folder / f"{nxt:04d}_case_priority.laptop.sql").write_text(
         "ALTER TABLE ug_case ADD COLUMN priority INTEGER;\n")
-    assert server.server_init(db, migrations_dir=folder) == [2]
+    assert server.server_init(db, migrations_dir=folder) == [nxt]
     try:
         before = journal.cursor(journal.open_laptop(b), "ug_case")
         report = run(a, db, "proto_a")
-        assert report.migrations == [2]
+        assert report.migrations == [nxt]
         with sim.connect(a) as con:
             con.execute("UPDATE ug_case SET priority = 3 WHERE case_id = ?", (cid,))
         run(a, db, "proto_a")
         report = run(b, db, "proto_b")
-        assert report.migrations == [2]
+        assert report.migrations == [nxt]
         assert report.pulled["ug_case"] == 1  # only the changed case, not everything
         assert journal.cursor(journal.open_laptop(b), "ug_case") > before
         assert local_case(b, cid)["priority"] == 3
     finally:
         with psycopg.connect(db) as con:  # leave the module's database as it was
             con.execute("ALTER TABLE urbangrid.ug_case DROP COLUMN priority")
-            con.execute("DELETE FROM public.urbangrid_migration WHERE version = 2")
+            con.execute("DELETE FROM public.urbangrid_migration WHERE version = %s", (nxt,))
 
 
 def test_cli_run_status_conflicts(db, laptops, capsys):
@@ -519,3 +520,30 @@ def test_batch_frozen_by_an_older_version_is_still_pushed(db, laptops):
     assert (x, y) == (500030, 4000040)
     assert gpkg_to_xy(local_case(a, cid)["geom"]) == (500030, 4000040)
     assert run(a, db, "proto_a").batch_id is None  # acknowledged: nothing left to push
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE urbangrid.ug_case SET description = 'hand edit' WHERE case_id = %s",
+    "DELETE FROM urbangrid.ug_case WHERE case_id = %s",
+])
+def test_any_write_holds_the_writers_lock_until_commit(db, laptops, statement):
+    """Revisions become visible in order only if every writer holds the sync lock from
+    before its first revision until commit (taken once per statement since 0002)."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    writer = server.connect(db, user="proto_a")
+    other = psycopg.connect(db, autocommit=True)
+    try:
+        with writer.transaction():
+            writer.execute(statement, (cid,))
+            assert other.execute("SELECT pg_try_advisory_lock(%s)",
+                                 (protocol.SYNC_LOCK,)).fetchone()[0] is False
+        assert other.execute("SELECT pg_try_advisory_lock(%s)",
+                             (protocol.SYNC_LOCK,)).fetchone()[0] is True
+        other.execute("SELECT pg_advisory_unlock(%s)", (protocol.SYNC_LOCK,))
+    finally:
+        writer.close()
+        other.close()
+    rev = server_case(db, cid)["sync_rev"]
+    with psycopg.connect(db) as con:
+        assert rev == con.execute("SELECT last_value FROM urbangrid.sync_rev_seq").fetchone()[0]
