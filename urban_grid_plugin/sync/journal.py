@@ -152,6 +152,14 @@ def open_laptop(path: str | os.PathLike) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=60, isolation_level=None)
     _register_gpkg_functions(con)
     con.execute("PRAGMA foreign_keys = OFF")
+    # Debian builds SQLite with secure_delete on: every freed page is overwritten with
+    # zeros, so dropping an acknowledged batch (megabytes of overflow pages) wrote it
+    # twice more. FAST still zeroes deleted content on pages written anyway; freed
+    # pages keep old bytes until reused (the same rows stay in the live tables).
+    con.execute("PRAGMA secure_delete = FAST")
+    # a sync joins a table, its base copy and their indexes (tens of MB for a busy
+    # street); SQLite's default 2 MB page cache would read pages again and again
+    con.execute("PRAGMA cache_size = -65536")
     with transaction(con):
         con.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (key TEXT PRIMARY KEY, value TEXT)")
         con.execute(f"CREATE TABLE IF NOT EXISTS {OUTBOX} (batch_id TEXT PRIMARY KEY, "
