@@ -207,14 +207,16 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
     used = 0
     with pg.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(
             stage, sql.SQL(", ").join(copy_cols))) as copy:
+        nulls = (None,) * len(cols)
         for i, (op, k, mask, mine, base) in enumerate(rows):
             used |= mask
-            mine = journal.decode_row(mine) or [None] * len(cols)
-            base = journal.decode_row(base) or [None] * len(cols)
+            # one new list per row: the batch's own rows stay as frozen (the answer
+            # is merged against them)
+            row = [i, op, k, mask, *(mine or nulls), *(base or nulls)]
             if gi >= 0:
-                mine[gi] = journal.wkb_hex(mine[gi])
-                base[gi] = journal.wkb_hex(base[gi])
-            copy.write_row([i, op, k, mask, *mine, *base])
+                row[4 + gi] = journal.wkb_hex(row[4 + gi])
+                row[4 + len(cols) + gi] = journal.wkb_hex(row[4 + len(cols) + gi])
+            copy.write_row(row)
 
     def bit(i: int) -> sql.Composable:
         return sql.SQL("(s.mask & {}) <> 0").format(sql.Literal(1 << i))
