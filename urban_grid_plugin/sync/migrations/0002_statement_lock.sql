@@ -1,12 +1,14 @@
--- UrbanGrid central server schema, version 2: take the writers' lock once per
--- statement instead of once per row.
+-- UrbanGrid central server schema, version 2: a cheaper stamp. The writers' lock is
+-- taken once per statement instead of once per row.
 --
 -- Version 1 took pg_advisory_xact_lock(7423101) inside the per-row stamp trigger:
 -- a query per row written (about a tenth of a 10,000-row sync merge). A BEFORE ...
 -- FOR EACH STATEMENT trigger takes the same lock before the statement writes its
 -- first row, so a writer still holds it from before its first revision number
 -- (nextval in the row trigger) until commit, and revisions still become visible in
--- order. The row trigger keeps stamping revision, per-field versions, who and when.
+-- order. The row trigger keeps stamping revision, per-field versions, who and when;
+-- it now sets each changed field's version with jsonb_set on one jsonb revision
+-- value instead of building and concatenating a one-key object per field.
 
 CREATE FUNCTION urbangrid.sync_lock() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -25,17 +27,18 @@ BEGIN
              WHERE attrelid = format('urbangrid.%I', p_table)::regclass AND attnum > 0
                AND NOT attisdropped AND attname NOT LIKE 'sync\_%' ORDER BY attnum LOOP
     body := body || format(
-      'IF NEW.%1$I IS DISTINCT FROM OLD.%1$I THEN fv := fv || jsonb_build_object(%1$L, NEW.sync_rev); END IF; ',
+      'IF NEW.%1$I IS DISTINCT FROM OLD.%1$I THEN fv := jsonb_set(fv, ARRAY[%1$L], rev); END IF; ',
       col.attname);
   END LOOP;
   EXECUTE format($b$CREATE OR REPLACE FUNCTION urbangrid.%I() RETURNS trigger LANGUAGE plpgsql AS $t$
-    DECLARE fv jsonb;
+    DECLARE fv jsonb; rev jsonb;
     BEGIN
       NEW.sync_rev := nextval('urbangrid.sync_rev_seq');
       NEW.sync_by := current_user;
       NEW.sync_at := now();
       IF TG_OP = 'UPDATE' THEN
         fv := coalesce(OLD.sync_fv, '{}'::jsonb);
+        rev := to_jsonb(NEW.sync_rev);
         %s
         NEW.sync_fv := fv;
       ELSE
