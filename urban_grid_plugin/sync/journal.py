@@ -49,8 +49,10 @@ import os
 import sqlite3
 import struct
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 
 from ..errors import InputError, UrbanGridError
 from ..io.sqlite import transaction
@@ -376,7 +378,7 @@ def freeze_batch(con: sqlite3.Connection, tables: list[SyncTable]) -> tuple[str,
 
 
 def _fetch(con: sqlite3.Connection, table: SyncTable,
-           keys: list[str]) -> tuple[dict[str, list], dict[str, list]]:
+           keys: list[str]) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """Local and base rows whose key is in ``keys``: ``(local, base)`` by key.
 
     The keys go in as one JSON array walked by ``json_each`` (no temporary table to
@@ -390,25 +392,120 @@ def _fetch(con: sqlite3.Connection, table: SyncTable,
                        f" FROM json_each(?) K LEFT JOIN {q(table.name)} L ON L.{key} = K.value"
                        f" LEFT JOIN {q(table.base)} B ON B.{key} = K.value",
                        (json.dumps(sorted(keys)),))  # key order: index pages in sequence
-    local: dict[str, list] = {}
-    base: dict[str, list] = {}
+    local: dict[str, tuple] = {}
+    base: dict[str, tuple] = {}
     for row in rows:
         if row[2 * n]:
-            local[row[0]] = list(row[:n])
+            local[row[0]] = row[:n]
         if row[2 * n + 1]:
-            base[row[n]] = list(row[n:2 * n])
+            base[row[n]] = row[n:2 * n]
     return local, base
 
 
-def _changed(table: SyncTable, new: list, old: list) -> tuple[int, ...]:
-    """Indexes of the synced columns whose value differs (geometry as data)."""
+def _clean_sql(table: SyncTable) -> str:
+    """SQL that is true when the local row ``L`` equals its base ``B`` byte for byte.
+
+    Unary ``+`` strips the columns' affinity and ``COLLATE BINARY`` any collation, so
+    SQLite neither converts nor case-folds a value: equal here implies equal in Python
+    (1 IS 1.0 holds in both). The converse need not hold — a geometry written with
+    another GeoPackage header differs here but is the same data — so a row not found
+    clean is compared again in Python (:func:`_changed`), never taken as edited blindly.
+    """
+    return " AND ".join(f"+L.{q(c)} IS +B.{q(c)} COLLATE BINARY" for c in table.columns)
+
+
+def _fetch_for_pull(con: sqlite3.Connection, table: SyncTable,
+                    keys: list[str]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """Like :func:`_fetch`, reading the base values only of rows whose local copy differs.
+
+    Most pulled rows are not edited on this laptop: SQLite compares them with their
+    base (:func:`_clean_sql`) and for those ``base[key] is local[key]`` — the same
+    values, materialised once. The base of every other row is read by a second,
+    usually tiny, query.
+    """
     n = len(table.columns)
-    changed = [i for i, a, b in zip(range(n), new, old, strict=False) if a != b]
-    if table.geometry:
+    lsel = ", ".join("L." + q(c) for c in table.columns)
+    key = q(table.key)
+    rows = con.execute(f"SELECT {lsel}, K.value, B.{key} IS NOT NULL, {_clean_sql(table)}"
+                       f" FROM json_each(?) K LEFT JOIN {q(table.name)} L ON L.{key} = K.value"
+                       f" LEFT JOIN {q(table.base)} B ON B.{key} = K.value",
+                       (json.dumps(sorted(keys)),))  # key order: index pages in sequence
+    local: dict[str, tuple] = {}
+    base: dict[str, tuple] = {}
+    unknown: list[str] = []  # keys whose base exists and is not known to equal the local row
+    for row in rows:
+        if row[0] is not None:  # the key column is NOT NULL in a local table
+            mine = local[row[0]] = row[:n]
+            if row[n + 2]:
+                base[row[0]] = mine
+                continue
+        if row[n + 1]:
+            unknown.append(row[n])
+    if unknown:
+        bsel = ", ".join("B." + q(c) for c in table.columns)
+        for row in con.execute(f"SELECT {bsel} FROM json_each(?) K JOIN {q(table.base)} B"
+                               f" ON B.{key} = K.value", (json.dumps(sorted(unknown)),)):
+            base[row[0]] = row
+    return local, base
+
+
+def _changed(table: SyncTable, new: Sequence, old: Sequence) -> tuple[int, ...]:
+    """Indexes of the synced columns whose value differs (geometry as data)."""
+    changed = tuple(compress(range(len(table.columns)), map(ne, new, old)))
+    if changed and table.geometry:
         gi = table.columns.index(table.geometry)
         if gi in changed and gpkg_wkb(new[gi]) == gpkg_wkb(old[gi]):
-            changed.remove(gi)
-    return tuple(changed)
+            changed = tuple(i for i in changed if i != gi)
+    return changed
+
+
+class _BaseWrites:
+    """Base rows to write, as UPDATEs of the changed columns or INSERTs of new rows.
+
+    Updating just the columns that changed (grouped, like the local UPDATEs) writes
+    less than replacing whole rows, which deletes and re-inserts the row and its key.
+    """
+
+    def __init__(self, table: SyncTable) -> None:
+        self.table = table
+        self.updates: dict[tuple[int, ...], list[list]] = {}
+        self.inserts: list[list] = []
+        self.deletes: list[tuple[str]] = []
+
+    def put(self, key: str, values: Sequence, rev: int, old: Sequence | None,
+            changed: tuple[int, ...] | None = None) -> None:
+        """Make ``values`` + ``rev`` the base of ``key``; ``old`` is its base now (or None).
+
+        ``changed`` may pass the columns where ``values`` differ from ``old`` when the
+        caller has already compared them.
+        """
+        if old is None:
+            self.inserts.append([*values, rev])
+            return
+        if changed is None:
+            changed = _changed(self.table, values, old)
+        self.updates.setdefault(changed, []).append([*map(values.__getitem__, changed), rev, key])
+
+    def delete(self, key: str) -> None:
+        """Forget the base of ``key``."""
+        self.deletes.append((key,))
+
+    def write(self, con: sqlite3.Connection) -> None:
+        """Run the collected writes (inside the caller's transaction)."""
+        table = self.table
+        cols = table.columns
+        base, key = q(table.base), q(table.key)
+        for changed, params in self.updates.items():
+            sets = "".join(f"{q(cols[i])} = ?, " for i in changed)
+            con.executemany(f"UPDATE {base} SET {sets}sync_rev = ? WHERE {key} = ?", params)
+        if self.inserts:
+            collist = ", ".join(q(c) for c in cols)
+            marks = ", ".join("?" * len(cols))
+            # OR REPLACE: a row the caller took for new but present is overwritten whole
+            con.executemany(f"INSERT OR REPLACE INTO {base} ({collist}, sync_rev) "
+                            f"VALUES ({marks}, ?)", self.inserts)
+        if self.deletes:
+            con.executemany(f"DELETE FROM {base} WHERE {key} = ?", self.deletes)
 
 
 def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tuple],
@@ -417,33 +514,35 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
 
     ``refs`` is None when pulling (the base is the reference) or, when acknowledging
     a push, maps each pushed key to the values pushed (None for a pushed delete).
-    Runs inside the caller's transaction. Returns counts for the log.
+    Runs inside the caller's transaction. Returns counts for the log. The keys of
+    ``rows`` are distinct (each is a server row read by its primary key).
     """
     cols = table.columns
     n = len(cols)
     keys = [r[0] for r in rows]
-    local, base = _fetch(con, table, keys)
-    put_local: list[list] = []  # rows new to the laptop
+    if refs is None:
+        local, base = _fetch_for_pull(con, table, keys)
+    else:
+        local, base = _fetch(con, table, keys)
+    put_local: list[Sequence] = []  # rows new to the laptop
     # existing local rows, grouped by the columns that change: an UPDATE of just those
     # columns leaves the other indexes of the table untouched (several times faster
     # than rewriting every column of every row)
     upd_local: dict[tuple[int, ...], list[list]] = {}
-    del_local: list[str] = []
-    put_base: list[list] = []
-    del_base: list[str] = []
+    del_local: list[tuple[str]] = []
+    put_base = _BaseWrites(table)
     kept = 0
     for row in rows:
-        server, rev, deleted = list(row[:n]), row[n], bool(row[n + 1])
+        server, rev, deleted = row[:n], row[n], row[n + 1]
         key = server[0]
         mine, old = local.get(key), base.get(key)
         ref = old if refs is None else refs.get(key)
         if deleted:
             if mine is None:
-                del_base.append(key)
-            elif ref is not None and (mine == ref or all(
-                    same(table, c, mine[i], ref[i]) for i, c in enumerate(cols))):
-                del_local.append(key)
-                del_base.append(key)
+                put_base.delete(key)
+            elif ref is not None and (mine is ref or not _changed(table, mine, ref)):
+                del_local.append((key,))
+                put_base.delete(key)
             else:
                 kept += 1  # a local edit of a case deleted elsewhere: kept, pushed, surfaced
             continue
@@ -451,43 +550,44 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
             if refs is None:
                 if old is None:
                     put_local.append(server)
-                    put_base.append(server + [rev])
+                    put_base.put(key, server, rev, old)
                 # else: deleted here, not pushed yet; the old base lets the push see
                 # whether the server changed the row meanwhile (then it is a conflict)
             elif ref is None:  # we pushed a delete the server did not apply: show the row
                 put_local.append(server)
-                put_base.append(server + [rev])
+                put_base.put(key, server, rev, old)
             else:
                 # deleted here after the batch was frozen: the delete was made against the
                 # pushed values, so the next push must detect anything else changed since
-                put_base.append(list(ref) + [rev])
+                put_base.put(key, ref, rev, old)
             continue
         if ref is None:
             if refs is not None:
-                put_base.append(server + [rev])
+                put_base.put(key, server, rev, old)
             continue  # a local row the base does not know yet: it is pushed as an insert
-        if mine == ref:  # fast path: no local edit since the reference
-            edited = [False] * n
-            merged = server
+        # fields edited locally since the reference (none when SQLite found the row clean)
+        edited = () if mine is ref else _changed(table, mine, ref)
+        if edited:
+            merged = tuple(mine[i] if i in edited else server[i] for i in range(n))
         else:
-            edited = [not same(table, c, mine[i], ref[i]) for i, c in enumerate(cols)]
-            merged = [mine[i] if edited[i] else server[i] for i in range(n)]
-        if merged != mine:
-            changed = _changed(table, merged, mine)
-            if changed:
-                upd_local.setdefault(changed, []).append([merged[i] for i in changed] + [key])
-        if any(edited):
+            merged = server
+        changed = _changed(table, merged, mine)
+        if changed:
+            upd_local.setdefault(changed, []).append([*map(merged.__getitem__, changed), key])
+        if edited:
             # A field edited locally keeps the value the edit was based on as its base
             # (the old base when pulling, the pushed value when acknowledging), so the
             # next push meets any other change of that field as a conflict instead of
             # silently overwriting a value this laptop never saw.
-            put_base.append([ref[i] if edited[i] else server[i] for i in range(n)] + [rev])
+            put_base.put(key, [ref[i] if i in edited else server[i] for i in range(n)], rev, old)
             kept += 1
         else:
-            put_base.append(server + [rev])
-    collist = ", ".join(q(c) for c in cols)
-    marks = ", ".join("?" * n)
+            # a clean row's base is its local row: the columns just compared are the
+            # columns that change in the base too
+            put_base.put(key, server, rev, old, changed if old is mine else None)
     if put_local:
+        collist = ", ".join(q(c) for c in cols)
+        marks = ", ".join("?" * n)
         updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in cols[1:])
         con.executemany(f"INSERT INTO {q(table.name)} ({collist}) VALUES ({marks}) "
                         f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}", put_local)
@@ -495,14 +595,8 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         sets = ", ".join(f"{q(cols[i])} = ?" for i in changed)
         con.executemany(f"UPDATE {q(table.name)} SET {sets} WHERE {q(table.key)} = ?", params)
     if del_local:
-        con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?",
-                        [(k,) for k in del_local])
-    if put_base:
-        con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
-                        f"VALUES ({marks}, ?)", put_base)
-    if del_base:
-        con.executemany(f"DELETE FROM {q(table.base)} WHERE {q(table.key)} = ?",
-                        [(k,) for k in del_base])
+        con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?", del_local)
+    put_base.write(con)
     updated = len(put_local) + sum(map(len, upd_local.values()))
     return {"updated": updated, "deleted": len(del_local), "kept_local": kept}
 
