@@ -49,7 +49,7 @@ import os
 import sqlite3
 import struct
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import ne
@@ -409,7 +409,7 @@ def _clean_sql(table: SyncTable) -> str:
     SQLite neither converts nor case-folds a value: equal here implies equal in Python
     (1 IS 1.0 holds in both). The converse need not hold — a geometry written with
     another GeoPackage header differs here but is the same data — so a row not found
-    clean is compared again in Python (:func:`_changed`), never taken as edited blindly.
+    clean is compared again in Python (:func:`_differ`), never taken as edited blindly.
     """
     return " AND ".join(f"+L.{q(c)} IS +B.{q(c)} COLLATE BINARY" for c in table.columns)
 
@@ -449,13 +449,22 @@ def _fetch_for_pull(con: sqlite3.Connection, table: SyncTable,
     return local, base
 
 
-def _changed(table: SyncTable, new: Sequence, old: Sequence) -> tuple[int, ...]:
-    """Indexes of the synced columns whose value differs (geometry as data)."""
-    changed = tuple(compress(range(len(table.columns)), map(ne, new, old)))
-    if changed and table.geometry:
-        gi = table.columns.index(table.geometry)
-        if gi in changed and gpkg_wkb(new[gi]) == gpkg_wkb(old[gi]):
-            changed = tuple(i for i in changed if i != gi)
+def _differ(table: SyncTable) -> Callable[[Sequence, Sequence], tuple[int, ...]]:
+    """A function giving the indexes of the synced columns whose value differs between
+    two rows of ``table`` (geometry compared as data, see :func:`same`).
+
+    Built once per merge: it runs for every pulled row, so the column count and the
+    geometry's position are looked up here, not per call.
+    """
+    indexes = range(len(table.columns))
+    gi = table.columns.index(table.geometry) if table.geometry else -1
+
+    def changed(new: Sequence, old: Sequence) -> tuple[int, ...]:
+        diff = tuple(compress(indexes, map(ne, new, old)))
+        if gi in diff and gpkg_wkb(new[gi]) == gpkg_wkb(old[gi]):
+            diff = tuple(i for i in diff if i != gi)
+        return diff
+
     return changed
 
 
@@ -468,6 +477,7 @@ class _BaseWrites:
 
     def __init__(self, table: SyncTable) -> None:
         self.table = table
+        self.changed = _differ(table)
         self.updates: dict[tuple[int, ...], list[list]] = {}
         self.inserts: list[list] = []
         self.deletes: list[tuple[str]] = []
@@ -483,7 +493,7 @@ class _BaseWrites:
             self.inserts.append([*values, rev])
             return
         if changed is None:
-            changed = _changed(self.table, values, old)
+            changed = self.changed(values, old)
         self.updates.setdefault(changed, []).append([*map(values.__getitem__, changed), rev, key])
 
     def delete(self, key: str) -> None:
@@ -531,16 +541,28 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     upd_local: dict[tuple[int, ...], list[list]] = {}
     del_local: list[tuple[str]] = []
     put_base = _BaseWrites(table)
+    changed_cols = put_base.changed
     kept = 0
     for row in rows:
+        key = row[0]
+        mine = local.get(key)
+        if refs is None and mine is not None and base.get(key) is mine and not row[n + 1]:
+            # The bulk of a pull, kept short: a live server row meets a local row SQLite
+            # found equal to its base. The general path below does the same with no
+            # field edited: the local row and its base take the columns that changed.
+            changed = changed_cols(row, mine)
+            values = [*map(row.__getitem__, changed)]
+            if changed:
+                upd_local.setdefault(changed, []).append([*values, key])
+            put_base.updates.setdefault(changed, []).append([*values, row[n], key])
+            continue
         server, rev, deleted = row[:n], row[n], row[n + 1]
-        key = server[0]
-        mine, old = local.get(key), base.get(key)
+        old = base.get(key)
         ref = old if refs is None else refs.get(key)
         if deleted:
             if mine is None:
                 put_base.delete(key)
-            elif ref is not None and (mine is ref or not _changed(table, mine, ref)):
+            elif ref is not None and (mine is ref or not changed_cols(mine, ref)):
                 del_local.append((key,))
                 put_base.delete(key)
             else:
@@ -566,12 +588,12 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
                 put_base.put(key, server, rev, old)
             continue  # a local row the base does not know yet: it is pushed as an insert
         # fields edited locally since the reference (none when SQLite found the row clean)
-        edited = () if mine is ref else _changed(table, mine, ref)
+        edited = () if mine is ref else changed_cols(mine, ref)
         if edited:
             merged = tuple(mine[i] if i in edited else server[i] for i in range(n))
         else:
             merged = server
-        changed = _changed(table, merged, mine)
+        changed = changed_cols(merged, mine)
         if changed:
             upd_local.setdefault(changed, []).append([*map(merged.__getitem__, changed), key])
         if edited:
