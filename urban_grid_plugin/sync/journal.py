@@ -468,6 +468,41 @@ def _differ(table: SyncTable) -> Callable[[Sequence, Sequence], tuple[int, ...]]
     return changed
 
 
+#: Temporary table that carries many rows' new values into one set-based UPDATE.
+STAGE = "ug_sync_stage"
+#: From this many rows on, an UPDATE goes through :data:`STAGE` (see update_columns).
+STAGE_MIN_ROWS = 64
+
+
+def update_columns(con: sqlite3.Connection, table: str, key: str, columns: Sequence[str],
+                   params: list[Sequence]) -> None:
+    """Set ``columns`` of the rows of ``table`` found by ``key``; each of ``params`` is
+    ``(value per column..., key value)``. Runs inside the caller's transaction.
+
+    Many rows are written into a temporary staging table and merged by ONE
+    ``UPDATE ... FROM``: SQLite re-evaluates a table's CHECK constraints from scratch
+    each time a statement runs — it builds the ``IN (...)`` list of a CHECK such as
+    the case state's anew for every execution — so an UPDATE run once per row spends
+    more on a state column's CHECK than on the row itself. The staging table lives in
+    the connection's temp schema and is dropped (or rolled back) with the transaction's
+    other writes; it holds values exactly as bound, so the target column's affinity
+    applies to them as it would to a bound parameter.
+    """
+    if len(params) < STAGE_MIN_ROWS:
+        sets = ", ".join(f"{q(c)} = ?" for c in columns)
+        con.executemany(f"UPDATE {q(table)} SET {sets} WHERE {q(key)} = ?", params)
+        return
+    values = [f"v{i}" for i in range(len(columns))]
+    con.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")  # left by a failed autocommit call
+    con.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(values)}, k)")
+    con.executemany(f"INSERT INTO temp.{STAGE} VALUES ({', '.join('?' * (len(columns) + 1))})",
+                    params)
+    sets = ", ".join(f"{q(c)} = S.{v}" for c, v in zip(columns, values, strict=True))
+    con.execute(f"UPDATE main.{q(table)} AS T SET {sets} FROM temp.{STAGE} AS S"
+                f" WHERE T.{q(key)} = S.k")
+    con.execute(f"DROP TABLE temp.{STAGE}")
+
+
 class _BaseWrites:
     """Base rows to write, as UPDATEs of the changed columns or INSERTs of new rows.
 
@@ -506,8 +541,8 @@ class _BaseWrites:
         cols = table.columns
         base, key = q(table.base), q(table.key)
         for changed, params in self.updates.items():
-            sets = "".join(f"{q(cols[i])} = ?, " for i in changed)
-            con.executemany(f"UPDATE {base} SET {sets}sync_rev = ? WHERE {key} = ?", params)
+            update_columns(con, table.base, table.key, [cols[i] for i in changed] + ["sync_rev"],
+                           params)
         if self.inserts:
             collist = ", ".join(q(c) for c in cols)
             marks = ", ".join("?" * len(cols))
@@ -614,8 +649,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         con.executemany(f"INSERT INTO {q(table.name)} ({collist}) VALUES ({marks}) "
                         f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}", put_local)
     for changed, params in upd_local.items():
-        sets = ", ".join(f"{q(cols[i])} = ?" for i in changed)
-        con.executemany(f"UPDATE {q(table.name)} SET {sets} WHERE {q(table.key)} = ?", params)
+        update_columns(con, table.name, table.key, [cols[i] for i in changed], params)
     if del_local:
         con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?", del_local)
     put_base.write(con)
