@@ -474,33 +474,44 @@ STAGE = "ug_sync_stage"
 STAGE_MIN_ROWS = 64
 
 
-def update_columns(con: sqlite3.Connection, table: str, key: str, columns: Sequence[str],
-                   params: list[Sequence]) -> None:
-    """Set ``columns`` of the rows of ``table`` found by ``key``; each of ``params`` is
-    ``(value per column..., key value)``. Runs inside the caller's transaction.
+def update_columns(con: sqlite3.Connection, key: str, params: list[Sequence],
+                   targets: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
+    """Write new column values into rows found by their ``key`` column, in one or more tables.
 
-    Many rows are written into a temporary staging table and merged by ONE
-    ``UPDATE ... FROM``: SQLite re-evaluates a table's CHECK constraints from scratch
-    each time a statement runs — it builds the ``IN (...)`` list of a CHECK such as
-    the case state's anew for every execution — so an UPDATE run once per row spends
-    more on a state column's CHECK than on the row itself. The staging table lives in
-    the connection's temp schema and is dropped (or rolled back) with the transaction's
-    other writes; it holds values exactly as bound, so the target column's affinity
-    applies to them as it would to a bound parameter.
+    Each row of ``params`` holds values and ends with the key value. For each
+    ``(table, [(column, i), ...])`` of ``targets``, ``column`` of the row of ``table``
+    with that key is set to value ``i`` of the row. Runs inside the caller's transaction.
+
+    Many rows are written once into a temporary staging table and merged into each
+    target by ONE ``UPDATE ... FROM``: SQLite re-evaluates a table's CHECK constraints
+    from scratch each time a statement runs — it builds the ``IN (...)`` list of a
+    CHECK such as the case state's anew for every execution — so an UPDATE run once
+    per row spends more on a state column's CHECK than on the row itself. The staging
+    table lives in the connection's temp schema and goes (or is rolled back) with the
+    transaction's other writes; it holds values exactly as bound, so the target
+    column's affinity applies to them as it would to a bound parameter.
     """
-    if len(params) < STAGE_MIN_ROWS:
-        sets = ", ".join(f"{q(c)} = ?" for c in columns)
-        con.executemany(f"UPDATE {q(table)} SET {sets} WHERE {q(key)} = ?", params)
+    if not params:
         return
-    values = [f"v{i}" for i in range(len(columns))]
+    width = len(params[0])
+    if len(params) < STAGE_MIN_ROWS:
+        for table, assign in targets:
+            sets = ", ".join(f"{q(c)} = ?{i + 1}" for c, i in assign)
+            con.executemany(f"UPDATE {q(table)} SET {sets} WHERE {q(key)} = ?{width}", params)
+        return
     con.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")  # left by a failed autocommit call
-    con.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(values)}, k)")
-    con.executemany(f"INSERT INTO temp.{STAGE} VALUES ({', '.join('?' * (len(columns) + 1))})",
-                    params)
-    sets = ", ".join(f"{q(c)} = S.{v}" for c, v in zip(columns, values, strict=True))
-    con.execute(f"UPDATE main.{q(table)} AS T SET {sets} FROM temp.{STAGE} AS S"
-                f" WHERE T.{q(key)} = S.k")
+    con.execute(f"CREATE TEMP TABLE {STAGE} ({''.join(f'v{i}, ' for i in range(width - 1))}k)")
+    con.executemany(f"INSERT INTO temp.{STAGE} VALUES ({', '.join('?' * width)})", params)
+    for table, assign in targets:
+        sets = ", ".join(f"{q(c)} = S.v{i}" for c, i in assign)
+        con.execute(f"UPDATE main.{q(table)} AS T SET {sets} FROM temp.{STAGE} AS S"
+                    f" WHERE T.{q(key)} = S.k")
     con.execute(f"DROP TABLE temp.{STAGE}")
+
+
+def _assign(columns: Sequence[str], changed: tuple[int, ...]) -> list[tuple[str, int]]:
+    """``(column name, value index)`` for a params row holding ``changed``'s values first."""
+    return [(columns[i], j) for j, i in enumerate(changed)]
 
 
 class _BaseWrites:
@@ -541,8 +552,8 @@ class _BaseWrites:
         cols = table.columns
         base, key = q(table.base), q(table.key)
         for changed, params in self.updates.items():
-            update_columns(con, table.base, table.key, [cols[i] for i in changed] + ["sync_rev"],
-                           params)
+            update_columns(con, table.key, params, [
+                (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
         if self.inserts:
             collist = ", ".join(q(c) for c in cols)
             marks = ", ".join("?" * len(cols))
@@ -574,6 +585,9 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     # columns leaves the other indexes of the table untouched (several times faster
     # than rewriting every column of every row)
     upd_local: dict[tuple[int, ...], list[list]] = {}
+    # rows equal to their base, where the same columns change in the local row and in
+    # its base: staged once for both tables, as (values..., sync_rev, key)
+    upd_both: dict[tuple[int, ...], list[list]] = {}
     del_local: list[tuple[str]] = []
     put_base = _BaseWrites(table)
     changed_cols = put_base.changed
@@ -586,10 +600,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
             # found equal to its base. The general path below does the same with no
             # field edited: the local row and its base take the columns that changed.
             changed = changed_cols(row, mine)
-            values = [*map(row.__getitem__, changed)]
-            if changed:
-                upd_local.setdefault(changed, []).append([*values, key])
-            put_base.updates.setdefault(changed, []).append([*values, row[n], key])
+            upd_both.setdefault(changed, []).append([*map(row.__getitem__, changed), row[n], key])
             continue
         server, rev, deleted = row[:n], row[n], row[n + 1]
         old = base.get(key)
@@ -649,11 +660,16 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         con.executemany(f"INSERT INTO {q(table.name)} ({collist}) VALUES ({marks}) "
                         f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}", put_local)
     for changed, params in upd_local.items():
-        update_columns(con, table.name, table.key, [cols[i] for i in changed], params)
+        update_columns(con, table.key, params, [(table.name, _assign(cols, changed))])
+    for changed, params in upd_both.items():
+        local_target = [(table.name, _assign(cols, changed))] if changed else []
+        update_columns(con, table.key, params, [
+            *local_target, (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
     if del_local:
         con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?", del_local)
     put_base.write(con)
-    updated = len(put_local) + sum(map(len, upd_local.values()))
+    updated = (len(put_local) + sum(map(len, upd_local.values()))
+               + sum(len(p) for c, p in upd_both.items() if c))
     return {"updated": updated, "deleted": len(del_local), "kept_local": kept}
 
 
