@@ -441,12 +441,9 @@ def _to_laptop(table: SyncTable, rows: list[tuple], srs_id: int | None) -> list[
     if not table.geometry:
         return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]
     gi = table.columns.index(table.geometry)
-    out = []
-    for r in rows:
-        r = list(r)
-        r[gi] = journal.wkb_gpkg(r[gi], srs_id)
-        out.append(tuple(r))
-    return out
+    # every blob of the table gets the same header: build it once (see journal.wkb_gpkg)
+    header = journal.wkb_gpkg(b"", srs_id)
+    return [r[:gi] + (None if r[gi] is None else header + r[gi],) + r[gi + 1:] for r in rows]
 
 
 def acknowledge(lite: sqlite3.Connection, tables: list[SyncTable], batch_id: str, payload: dict,
@@ -501,6 +498,8 @@ def pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTabl
                 journal.set_state(lite, **{f"cursor:{table.name}": rows[-1][-2]})
             n += len(rows)
             fault("pull_page")
+            if len(rows) < page:
+                break  # a short page was the last: no need to ask for an empty one
         counts[table.name] = n
     n = 0
     while True:
