@@ -169,3 +169,16 @@ def test_update_columns_stores_values_as_a_bound_update_would(n, tmp_path):
     with pytest.raises(sqlite3.IntegrityError), journal.transaction(con):  # CHECKs still hold
         journal.update_columns(con, "k", [[9, f"k{j}"] for j in range(n)], [("t", [("i", 0)])])
     assert con.execute("SELECT count(*) FROM t WHERE i = 1").fetchone() == (n,)
+
+
+def test_merge_without_update_from_gives_the_same_rows(laptop, monkeypatch):
+    # an SQLite older than 3.33 (no UPDATE ... FROM) updates row by row, same outcome
+    monkeypatch.setattr(journal, "UPDATE_FROM", False)
+    con, table, rows = laptop(journal.STAGE_MIN_ROWS + 1)
+    con.execute("UPDATE ug_case SET description = 'mine' WHERE case_id = ?", (rows[0][0],))
+    counts = merge(con, table, server_rows(table, rows, description="theirs", state="filed"))
+    assert counts == {"updated": len(rows), "deleted": 0, "kept_local": 1}
+    local = read(con, "ug_case", table)
+    assert local[rows[0][0]]["description"] == "mine"
+    assert all(local[r[0]]["description"] == "theirs" for r in rows[1:])
+    assert all(v["state"] == "filed" for v in local.values())

@@ -481,6 +481,8 @@ def _differ(table: SyncTable) -> Callable[[Sequence, Sequence], tuple[int, ...]]
 STAGE = "ug_sync_stage"
 #: From this many rows on, an UPDATE goes through :data:`STAGE` (see update_columns).
 STAGE_MIN_ROWS = 64
+#: ``UPDATE ... FROM`` needs SQLite 3.33 (2020); an older library updates row by row.
+UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33, 0)
 
 
 def update_columns(con: sqlite3.Connection, key: str, params: list[Sequence],
@@ -503,7 +505,7 @@ def update_columns(con: sqlite3.Connection, key: str, params: list[Sequence],
     if not params:
         return
     width = len(params[0])
-    if len(params) < STAGE_MIN_ROWS:
+    if len(params) < STAGE_MIN_ROWS or not UPDATE_FROM:
         for table, assign in targets:
             sets = ", ".join(f"{q(c)} = ?{i + 1}" for c, i in assign)
             con.executemany(f"UPDATE {q(table)} SET {sets} WHERE {q(key)} = ?{width}", params)
