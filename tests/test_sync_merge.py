@@ -146,13 +146,19 @@ def test_server_deletes_remove_clean_rows_and_keep_edited_ones(laptop):
     assert set(read(con, table.base, table)) == {rows[0][0]}  # pushed back as an edit
 
 
-def test_rows_new_to_the_laptop_are_inserted_with_their_base(laptop):
+@pytest.mark.parametrize("n", [1, journal.STAGE_MIN_ROWS + 5])
+def test_rows_new_to_the_laptop_are_inserted_with_their_base(laptop, n):
     con, table, rows = laptop(1)
-    new = [[sim.case_row(STREET, description="new")[c] for c in table.columns]]
+    new = [[sim.case_row(STREET, description=f"new {i}")[c] for c in table.columns]
+           for i in range(n)]
     counts = merge(con, table, server_rows(table, new, rev=5))
-    assert counts["updated"] == 1
-    assert read(con, "ug_case", table)[new[0][0]]["description"] == "new"
-    assert read(con, table.base, table, "sync_rev")[new[0][0]]["sync_rev"] == 5
+    assert counts["updated"] == n
+    local, base = read(con, "ug_case", table, "fid"), read(con, table.base, table, "sync_rev")
+    assert [local[r[0]]["description"] for r in new] == [f"new {i}" for i in range(n)]
+    assert [local[r[0]]["fid"] for r in new] == sorted(local[r[0]]["fid"] for r in new)
+    gi = table.columns.index("geom")
+    assert all(base[r[0]]["sync_rev"] == 5 and base[r[0]]["geom"] == r[gi] for r in new)
+    assert not journal.collect_changes(con, table)
 
 
 @pytest.mark.parametrize("n", [2, journal.STAGE_MIN_ROWS])

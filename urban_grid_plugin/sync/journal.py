@@ -477,12 +477,35 @@ def _differ(table: SyncTable) -> Callable[[Sequence, Sequence], tuple[int, ...]]
     return changed
 
 
-#: Temporary table that carries many rows' new values into one set-based UPDATE.
+#: Temporary table that carries many rows' values into one set-based statement.
 STAGE = "ug_sync_stage"
-#: From this many rows on, an UPDATE goes through :data:`STAGE` (see update_columns).
+#: From this many rows on, a write goes through :data:`STAGE` (see :func:`stage`).
 STAGE_MIN_ROWS = 64
 #: ``UPDATE ... FROM`` needs SQLite 3.33 (2020); an older library updates row by row.
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33, 0)
+
+
+def stage(con: sqlite3.Connection, params: list[Sequence]) -> None:
+    """Put ``params`` into the temporary table :data:`STAGE`, columns ``v0, v1, ...``.
+
+    Why: SQLite re-evaluates a table's CHECK constraints from scratch each time a
+    statement runs — it builds the ``IN (...)`` list of a CHECK such as the case
+    state's anew for every execution — so an INSERT or UPDATE run once per row spends
+    more on the CHECKs than on the row itself. Staged rows are written by ONE
+    statement per target table instead. The stage lives in the connection's temp
+    schema and goes (or is rolled back) with the caller's transaction; it holds values
+    exactly as bound (no affinity), so the target column's affinity applies to them as
+    it would to a bound parameter. Drop it with :func:`unstage`.
+    """
+    width = len(params[0])
+    con.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")  # left by a failed autocommit call
+    con.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(f'v{i}' for i in range(width))})")
+    con.executemany(f"INSERT INTO temp.{STAGE} VALUES ({', '.join('?' * width)})", params)
+
+
+def unstage(con: sqlite3.Connection) -> None:
+    """Drop the staged rows (see :func:`stage`)."""
+    con.execute(f"DROP TABLE temp.{STAGE}")
 
 
 def update_columns(con: sqlite3.Connection, key: str, params: list[Sequence],
@@ -491,16 +514,9 @@ def update_columns(con: sqlite3.Connection, key: str, params: list[Sequence],
 
     Each row of ``params`` holds values and ends with the key value. For each
     ``(table, [(column, i), ...])`` of ``targets``, ``column`` of the row of ``table``
-    with that key is set to value ``i`` of the row. Runs inside the caller's transaction.
-
-    Many rows are written once into a temporary staging table and merged into each
-    target by ONE ``UPDATE ... FROM``: SQLite re-evaluates a table's CHECK constraints
-    from scratch each time a statement runs — it builds the ``IN (...)`` list of a
-    CHECK such as the case state's anew for every execution — so an UPDATE run once
-    per row spends more on a state column's CHECK than on the row itself. The staging
-    table lives in the connection's temp schema and goes (or is rolled back) with the
-    transaction's other writes; it holds values exactly as bound, so the target
-    column's affinity applies to them as it would to a bound parameter.
+    with that key is set to value ``i`` of the row. Many rows are staged once and
+    merged into each target by one ``UPDATE ... FROM`` (see :func:`stage`). Runs
+    inside the caller's transaction.
     """
     if not params:
         return
@@ -510,14 +526,40 @@ def update_columns(con: sqlite3.Connection, key: str, params: list[Sequence],
             sets = ", ".join(f"{q(c)} = ?{i + 1}" for c, i in assign)
             con.executemany(f"UPDATE {q(table)} SET {sets} WHERE {q(key)} = ?{width}", params)
         return
-    con.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")  # left by a failed autocommit call
-    con.execute(f"CREATE TEMP TABLE {STAGE} ({''.join(f'v{i}, ' for i in range(width - 1))}k)")
-    con.executemany(f"INSERT INTO temp.{STAGE} VALUES ({', '.join('?' * width)})", params)
+    stage(con, params)
     for table, assign in targets:
         sets = ", ".join(f"{q(c)} = S.v{i}" for c, i in assign)
         con.execute(f"UPDATE main.{q(table)} AS T SET {sets} FROM temp.{STAGE} AS S"
-                    f" WHERE T.{q(key)} = S.k")
-    con.execute(f"DROP TABLE temp.{STAGE}")
+                    f" WHERE T.{q(key)} = S.v{width - 1}")
+    unstage(con)
+
+
+def insert_rows(con: sqlite3.Connection, rows: list[Sequence],
+                targets: Sequence[tuple[str, str, Sequence[str], str]]) -> None:
+    """Insert ``rows`` into one or more tables, in their order.
+
+    For each ``(verb, table, columns, tail)`` of ``targets``, runs ``{verb} {table}
+    (columns) VALUES (...) {tail}`` with the first ``len(columns)`` values of each row:
+    ``verb`` is ``INSERT INTO`` or ``INSERT OR REPLACE INTO``, ``tail`` an optional
+    ``ON CONFLICT`` clause. Many rows are staged once and inserted into each target by
+    one ``INSERT ... SELECT`` (see :func:`stage`). Runs inside the caller's transaction.
+    """
+    if not rows:
+        return
+    if len(rows) < STAGE_MIN_ROWS:
+        for verb, table, columns, tail in targets:
+            w = len(columns)
+            con.executemany(f"{verb} {q(table)} ({', '.join(q(c) for c in columns)}) VALUES"
+                            f" ({', '.join('?' * w)}) {tail}",
+                            rows if len(rows[0]) == w else [r[:w] for r in rows])
+        return
+    stage(con, rows)
+    for verb, table, columns, tail in targets:
+        values = ", ".join(f"v{i}" for i in range(len(columns)))
+        # "WHERE true": an upsert's ON CONFLICT after a bare FROM would parse as a join
+        con.execute(f"{verb} main.{q(table)} ({', '.join(q(c) for c in columns)})"
+                    f" SELECT {values} FROM temp.{STAGE} WHERE true ORDER BY rowid {tail}")
+    unstage(con)
 
 
 def _assign(columns: Sequence[str], changed: tuple[int, ...]) -> list[tuple[str, int]]:
@@ -553,6 +595,11 @@ class _BaseWrites:
             changed = self.changed(values, old)
         self.updates.setdefault(changed, []).append([*map(values.__getitem__, changed), rev, key])
 
+    def insert_target(self) -> tuple[str, str, list[str], str]:
+        """The :func:`insert_rows` target of base rows ``(values..., sync_rev)``."""
+        # OR REPLACE: a row the caller took for new but present is overwritten whole
+        return "INSERT OR REPLACE INTO", self.table.base, [*self.table.columns, "sync_rev"], ""
+
     def delete(self, key: str) -> None:
         """Forget the base of ``key``."""
         self.deletes.append((key,))
@@ -565,12 +612,7 @@ class _BaseWrites:
         for changed, params in self.updates.items():
             update_columns(con, table.key, params, [
                 (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
-        if self.inserts:
-            collist = ", ".join(q(c) for c in cols)
-            marks = ", ".join("?" * len(cols))
-            # OR REPLACE: a row the caller took for new but present is overwritten whole
-            con.executemany(f"INSERT OR REPLACE INTO {base} ({collist}, sync_rev) "
-                            f"VALUES ({marks}, ?)", self.inserts)
+        insert_rows(con, self.inserts, [self.insert_target()])
         if self.deletes:
             con.executemany(f"DELETE FROM {base} WHERE {key} = ?", self.deletes)
 
@@ -592,6 +634,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     else:
         local, base = _fetch(con, table, keys)
     put_local: list[Sequence] = []  # rows new to the laptop
+    new_both: list[Sequence] = []  # rows new to the laptop and its base: (values..., sync_rev)
     # existing local rows, grouped by the columns that change: an UPDATE of just those
     # columns leaves the other indexes of the table untouched (several times faster
     # than rewriting every column of every row)
@@ -628,8 +671,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
         if mine is None:
             if refs is None:
                 if old is None:
-                    put_local.append(server)
-                    put_base.put(key, server, rev, old)
+                    new_both.append(row[:n + 1])
                 # else: deleted here, not pushed yet; the old base lets the push see
                 # whether the server changed the row meanwhile (then it is a conflict)
             elif ref is None:  # we pushed a delete the server did not apply: show the row
@@ -664,22 +706,21 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
             # a clean row's base is its local row: the columns just compared are the
             # columns that change in the base too
             put_base.put(key, server, rev, old, changed if old is mine else None)
-    if put_local:
-        collist = ", ".join(q(c) for c in cols)
-        marks = ", ".join("?" * n)
-        updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in cols[1:])
-        con.executemany(f"INSERT INTO {q(table.name)} ({collist}) VALUES ({marks}) "
-                        f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}", put_local)
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in cols[1:])
+    local_target = ("INSERT INTO", table.name, cols,
+                    f"ON CONFLICT({q(table.key)}) DO UPDATE SET {updates}")
+    insert_rows(con, put_local, [local_target])
+    insert_rows(con, new_both, [local_target, put_base.insert_target()])
     for changed, params in upd_local.items():
         update_columns(con, table.key, params, [(table.name, _assign(cols, changed))])
     for changed, params in upd_both.items():
-        local_target = [(table.name, _assign(cols, changed))] if changed else []
+        local_columns = [(table.name, _assign(cols, changed))] if changed else []
         update_columns(con, table.key, params, [
-            *local_target, (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
+            *local_columns, (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
     if del_local:
         con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?", del_local)
     put_base.write(con)
-    updated = (len(put_local) + sum(map(len, upd_local.values()))
+    updated = (len(put_local) + len(new_both) + sum(map(len, upd_local.values()))
                + sum(len(p) for c, p in upd_both.items() if c))
     return {"updated": updated, "deleted": len(del_local), "kept_local": kept}
 
