@@ -43,13 +43,15 @@ the edit is kept and the push resurrects it on the server, with a conflict recor
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import gc
 import json
 import os
 import sqlite3
 import struct
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import ne
@@ -170,6 +172,26 @@ def open_laptop(path: str | os.PathLike) -> sqlite3.Connection:
         if get_state(con, "laptop_id") is None:
             set_state(con, laptop_id=str(uuid.uuid4()))
     return con
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk merge; on again afterwards if it was.
+
+    Why: a page of 5,000 server rows allocates some 100,000 tuples and strings, and the
+    collector runs every 700 container allocations, a full pass over the whole heap
+    every few runs. In a process with a large heap — QGIS, or the push just before
+    the pull — those full passes cost more than the merge itself. The rows are plain
+    tuples and lists without reference cycles: there is nothing for the collector to
+    find, and cycles made elsewhere meanwhile are collected once it is on again.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def get_state(con: sqlite3.Connection, key: str, default: str | None = None) -> str | None:

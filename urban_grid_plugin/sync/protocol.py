@@ -480,6 +480,14 @@ def pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTabl
          fault: Callable[[str], None] = _noop, page: int = PAGE,
          progress: Progress | None = None) -> dict[str, int]:
     """Pull every visible server row above the laptop's cursors, page by page."""
+    with journal.gc_paused():  # bulk rows, no cycles: see gc_paused
+        return _pull(pg, lite, tables, srids, srs, fault, page, progress)
+
+
+def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTable],
+          srids: dict[str, tuple[int, int]], srs: dict[str, int | None],
+          fault: Callable[[str], None], page: int, progress: Progress | None) -> dict[str, int]:
+    """The body of :func:`pull`."""
     progress = ensure_progress(progress)
     counts: dict[str, int] = {}
     for table in tables:
