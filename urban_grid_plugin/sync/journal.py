@@ -598,7 +598,7 @@ class _BaseWrites:
 
     def __init__(self, table: SyncTable) -> None:
         self.table = table
-        self.changed = _differ(table)
+        self.differ = _differ(table)
         self.updates: dict[tuple[int, ...], list[list]] = {}
         self.inserts: list[list] = []
         self.deletes: list[tuple[str]] = []
@@ -614,7 +614,7 @@ class _BaseWrites:
             self.inserts.append([*values, rev])
             return
         if changed is None:
-            changed = self.changed(values, old)
+            changed = self.differ(values, old)
         self.updates.setdefault(changed, []).append([*map(values.__getitem__, changed), rev, key])
 
     def insert_target(self) -> tuple[str, str, list[str], str]:
@@ -666,7 +666,7 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     upd_both: dict[tuple[int, ...], list[list]] = {}
     del_local: list[tuple[str]] = []
     put_base = _BaseWrites(table)
-    changed_cols = put_base.changed
+    changed_cols = put_base.differ
     kept = 0
     for row in rows:
         key = row[0]
@@ -736,9 +736,9 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     for changed, params in upd_local.items():
         update_columns(con, table.key, params, [(table.name, _assign(cols, changed))])
     for changed, params in upd_both.items():
-        local_columns = [(table.name, _assign(cols, changed))] if changed else []
+        local_assign = [(table.name, _assign(cols, changed))] if changed else []
         update_columns(con, table.key, params, [
-            *local_columns, (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
+            *local_assign, (table.base, [*_assign(cols, changed), ("sync_rev", len(changed))])])
     if del_local:
         con.executemany(f"DELETE FROM {q(table.name)} WHERE {q(table.key)} = ?", del_local)
     put_base.write(con)
