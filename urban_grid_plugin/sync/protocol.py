@@ -26,14 +26,11 @@ a failure through ``fault(step)`` at each of the :data:`STEPS`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import os
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
@@ -454,12 +451,9 @@ def _to_laptop(table: SyncTable, rows: list[tuple], srs_id: int | None) -> list[
     if not table.geometry:
         return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]
     gi = table.columns.index(table.geometry)
-    out = []
-    for r in rows:
-        r = list(r)
-        r[gi] = journal.wkb_gpkg(r[gi], srs_id)
-        out.append(tuple(r))
-    return out
+    # every blob of the table gets the same header: build it once (see journal.wkb_gpkg)
+    header = journal.wkb_gpkg(b"", srs_id)
+    return [r[:gi] + (None if r[gi] is None else header + r[gi],) + r[gi + 1:] for r in rows]
 
 
 def _pushed_values(table: SyncTable, row: list | None) -> list | None:
@@ -505,6 +499,14 @@ def pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTabl
          fault: Callable[[str], None] = _noop, page: int = PAGE,
          progress: Progress | None = None) -> dict[str, int]:
     """Pull every visible server row above the laptop's cursors, page by page."""
+    with journal.gc_paused():  # bulk rows, no cycles: see gc_paused
+        return _pull(pg, lite, tables, srids, srs, fault, page, progress)
+
+
+def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTable],
+          srids: dict[str, tuple[int, int]], srs: dict[str, int | None],
+          fault: Callable[[str], None], page: int, progress: Progress | None) -> dict[str, int]:
+    """The body of :func:`pull`."""
     progress = ensure_progress(progress)
     counts: dict[str, int] = {}
     for table in tables:
@@ -523,6 +525,8 @@ def pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTabl
                 journal.set_state(lite, **{f"cursor:{table.name}": rows[-1][-2]})
             n += len(rows)
             fault("pull_page")
+            if len(rows) < page:
+                break  # a short page was the last: no need to ask for an empty one
         counts[table.name] = n
     n = 0
     while True:
@@ -547,39 +551,11 @@ def prepare_laptop(path: str | os.PathLike) -> None:
     ensure_case_tables(path)
 
 
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = True
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector, process-wide, while any sync runs.
-
-    A sync of 10,000 rows allocates hundreds of thousands of short-lived rows and
-    lists, none of them in reference cycles; the collector's passes over them cost
-    about a tenth of the sync. Counted, so concurrent syncs (threads) re-enable it
-    only when the last one ends, and only if it was enabled before.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 def _without_gc(fn):
+    """Run ``fn`` with the cycle collector paused (see :func:`journal.gc_paused`)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with _gc_paused():
+        with journal.gc_paused():
             return fn(*args, **kwargs)
     return wrapper
 
