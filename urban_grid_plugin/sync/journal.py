@@ -413,10 +413,12 @@ def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
     n = len(cols)
     full = (1 << n) - 1
     out: list[Change] = []
+    # the filter stops at a row's first differing column (the mask compares them all)
+    same = " AND ".join(f"L.{q(c)} IS B.{q(c)}" for c in cols[1:]) or "1"
     cur = con.execute(
         f"SELECT {lsel}, {bsel}, B.{key} IS NULL, {mask_sql} FROM {q(table.name)} L "
         f"LEFT JOIN {q(table.base)} B ON B.{key} = L.{key} "
-        f"WHERE B.{key} IS NULL OR ({mask_sql}) <> 0")
+        f"WHERE B.{key} IS NULL OR NOT ({same})")
     for row in cur:
         if row[2 * n]:
             out.append(Change("insert", row[0], full, list(row[:n]), None))

@@ -457,11 +457,18 @@ def _to_laptop(table: SyncTable, rows: list[tuple], srs_id: int | None) -> list[
 
 
 def _pushed_values(table: SyncTable, row: list | None) -> list | None:
-    """The values of a pushed row as the laptop stores them (geometry as a blob)."""
-    values = journal.decode_row(row)
-    if values is not None and table.geometry:
-        gi = table.columns.index(table.geometry)
-        values[gi] = journal.geometry_bytes(values[gi])
+    """The values of a pushed row as the laptop stores them (geometry as a blob).
+
+    The batch's own row when it holds no hex geometry; otherwise a copy, so the
+    frozen batch is never changed.
+    """
+    if row is None or not table.geometry:
+        return row
+    gi = table.columns.index(table.geometry)
+    if not isinstance(row[gi], str):
+        return row
+    values = list(row)
+    values[gi] = bytes.fromhex(values[gi])
     return values
 
 
@@ -475,17 +482,19 @@ def acknowledge(lite: sqlite3.Connection, tables: list[SyncTable], batch_id: str
             part = payload["tables"].get(table.name)
             if not part:
                 continue
-            refs = {r[1]: _pushed_values(table, r[3]) for r in part["rows"]}
+            pushed = {r[1]: r for r in part["rows"]}
             rows = _to_laptop(table, answer["rows"][table.name], srs.get(table.name))
-            journal.merge_server_rows(lite, table, rows, refs=refs)
+            journal.merge_server_rows(lite, table, rows, refs={
+                r[0]: _pushed_values(table, pushed[r[0]][3]) for r in rows})
             # rows the server now holds exactly as pushed: the pushed values become the
             # base (any edit made since the batch was frozen stays local and pending)
             same = answer.get("same", {}).get(table.name, [])
-            masks = {r[1]: r[2] for r in part["rows"]}
-            journal.set_base_fields(lite, table, [(masks[k], refs[k], rev) for k, rev in same])
+            journal.set_base_fields(lite, table, [
+                (pushed[k][2], _pushed_values(table, pushed[k][3]), rev) for k, rev in same])
             seen = {r[0] for r in rows} | {k for k, _ in same}
             missing = [r for r in part["rows"] if r[1] not in seen]
-            journal.park_rejected(lite, table, [refs[r[1]] for r in missing if r[3] is not None])
+            journal.park_rejected(lite, table, [_pushed_values(table, r[3]) for r in missing
+                                                if r[3] is not None])
             journal.drop_base(lite, table, [r[1] for r in missing if r[3] is None])
         journal.store_conflicts(lite, answer["conflicts"])
         if fast_forward and not answer["replayed"]:
