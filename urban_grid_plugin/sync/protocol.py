@@ -383,18 +383,14 @@ def _answer_rows(pg: psycopg.Connection, table: SyncTable, srids) -> tuple[list[
                                                      _mine_expr(table, c, srids))
         for c in table.columns[1:])
     same_rows = sql.SQL("s.op <> 'delete' AND NOT t.sync_deleted AND {}").format(equal)
-    # one join for both kinds of answer; OFFSET 0 keeps the comparison evaluated once
-    # per row instead of being inlined into every column's CASE
-    sel = sql.SQL(", ").join(
-        [sql.Identifier("t", table.key)]
-        + [sql.SQL("CASE WHEN x.same THEN NULL ELSE {} END").format(_out_expr(table, c, srids))
-           for c in table.columns[1:]]
-        + [sql.SQL("t.sync_rev"), sql.SQL("t.sync_deleted"), sql.SQL("x.same")])
-    found = pg.execute(sql.SQL("SELECT {} FROM {} t JOIN {} s ON s.k = t.{} CROSS JOIN LATERAL"
-                               " (SELECT {} AS same OFFSET 0) x").format(
-        sel, tname, stage, key, same_rows)).fetchall()
-    same = [(r[0], r[-3]) for r in found if r[-1]]
-    rows = [r[:-1] for r in found if not r[-1]]
+    # first the verdict per row (three narrow columns), then the full rows of the
+    # usually few the server holds otherwise, by key
+    found = pg.execute(sql.SQL("SELECT t.{}, t.sync_rev, {} FROM {} t JOIN {} s ON s.k = t.{}")
+                       .format(key, same_rows, tname, stage, key)).fetchall()
+    same = [(k, rev) for k, rev, equal_ in found if equal_]
+    differ = [k for k, _, equal_ in found if not equal_]
+    rows = _fetch_rows(pg, table, srids, sql.SQL("{} = ANY(%s)").format(
+        sql.Identifier("t", table.key)), (differ,)) if differ else []
     return rows, same
 
 
