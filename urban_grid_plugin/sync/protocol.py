@@ -192,7 +192,7 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
         for p in ("m_", "b_") for c in cols]
     pg.execute(sql.SQL("CREATE TEMP TABLE {} (ord integer, op text, k text PRIMARY KEY, "
                        "mask bigint, state text NOT NULL DEFAULT 'absent', reject text,"
-                       " clash boolean NOT NULL DEFAULT false, {})"
+                       " clash boolean NOT NULL DEFAULT false, tid tid, {})"
                        # room on each page, so the one UPDATE of state/reject stays HOT
                        " WITH (fillfactor = 50) ON COMMIT DROP")
                .format(stage, sql.SQL(", ").join(stage_cols)))
@@ -260,7 +260,8 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
     #    those rows only instead of joining the whole batch again.
     pg.execute(sql.SQL("UPDATE {} s SET reject = CASE WHEN {} THEN {} END, state = CASE"
                        " WHEN t.{} IS NULL THEN 'absent' WHEN t.sync_deleted THEN 'tomb'"
-                       " ELSE 'live' END, clash = {} FROM {} s2 LEFT JOIN {} t ON t.{} = s2.k"
+                       " ELSE 'live' END, clash = {}, tid = t.ctid FROM {} s2 LEFT JOIN {} t"
+                       " ON t.{} = s2.k"
                        " WHERE s2.k = s.k").format(stage, refuse, reason, key, clash, stage,
                                                    tname, key))
     counts: dict[str, int] = {}
@@ -303,7 +304,11 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
             changed.append(sql.SQL("({} AND {} IS DISTINCT FROM {})").format(ok, t(c), mine[c]))
     counts["updated"] = 0
     if sets:  # a batch of deletes only edits no field
-        cur = pg.execute(sql.SQL("UPDATE {} t SET {} FROM {} s WHERE t.{} = s.k AND {} AND ({})")
+        # the row found in step 2, by its physical position: no key look-up. Safe: the
+        # batch holds the writers' lock, so no live row has moved since (steps 3-4 only
+        # insert); the key is compared again all the same.
+        cur = pg.execute(sql.SQL("UPDATE {} t SET {} FROM {} s WHERE t.ctid = s.tid"
+                                 " AND t.{} = s.k AND {} AND ({})")
                          .format(tname, sql.SQL(", ").join(sets), stage, key, live_edit,
                                  sql.SQL(" OR ").join(changed)))
         counts["updated"] = cur.rowcount
