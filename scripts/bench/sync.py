@@ -10,8 +10,8 @@ same data movement plus change detection, per-field three-way merge, conflict
 records, revisions, row-level security and crash-safe journaling.
 
 Last line: ``sync_vs_copy=X concurrent_ok=N/20`` where X = (push + pull) / (copy in +
-copy out), the COPY target having the server table's indexes (a bare-heap COPY is
-printed too).
+copy out), each the median of three rounds, the COPY target having the server table's
+indexes (a bare-heap COPY is printed too).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import random
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from urban_grid_plugin.sync import simulate as sim
 
 REPO = Path(__file__).resolve().parents[2]
 STREET = "110101001"
+ROUNDS = 3
 
 
 def admin_dsn() -> str:
@@ -166,19 +168,33 @@ def main(argv=None) -> int:
         t_first, _ = timed(protocol.sync, a, dsn, user="bench_a")
         t_first_pull, _ = timed(protocol.sync, b, dsn, user="bench_b")
         print(f"first upload of {n} new cases: {t_first:.2f} s; first download: {t_first_pull:.2f} s")
-        edit_all(a, " (edited)")
-        t_push, rep = timed(protocol.sync, a, dsn, user="bench_a")
-        assert sum(rep.pushed.values()) == n, rep
-        t_pull, rep = timed(protocol.sync, b, dsn, user="bench_b")
-        assert rep.pulled["ug_case"] == n, rep
-        print(f"sync of {n} edited cases: push {t_push:.2f} s, pull {t_pull:.2f} s")
+        # each figure is the median of ROUNDS rounds (edit all -> push -> pull; COPY in
+        # -> COPY out): one round on this shared 2-core machine varies by about 10 %
+        pushes, pulls = [], []
+        for r in range(ROUNDS):
+            edit_all(a, f" (edited {r})")
+            t_push, rep = timed(protocol.sync, a, dsn, user="bench_a")
+            assert sum(rep.pushed.values()) == n, rep
+            t_pull, rep = timed(protocol.sync, b, dsn, user="bench_b")
+            assert rep.pulled["ug_case"] == n, rep
+            pushes.append(t_push)
+            pulls.append(t_pull)
+            print(f"round {r + 1}: sync of {n} edited cases: push {t_push:.3f} s, pull {t_pull:.3f} s")
         c = sim.make_laptop(tmp / "c.gpkg")
         bare_in, bare_out = copy_peer(dsn, a, c, indexed=False)
-        copy_in, copy_out = copy_peer(dsn, a, c, indexed=True)
-        print(f"plain COPY of the same rows into a bare table: in {bare_in:.2f} s, out "
-              f"{bare_out:.2f} s -> sync is {(t_push + t_pull) / (bare_in + bare_out):.2f}x")
-        print(f"plain COPY into a table with the server's indexes: in {copy_in:.2f} s, out "
-              f"{copy_out:.2f} s")
+        ins, outs = [], []
+        for r in range(ROUNDS):
+            copy_in, copy_out = copy_peer(dsn, a, c, indexed=True)
+            ins.append(copy_in)
+            outs.append(copy_out)
+            print(f"round {r + 1}: plain COPY into a table with the server's indexes: in {copy_in:.3f} s,"
+                  f" out {copy_out:.3f} s")
+        t_push, t_pull = statistics.median(pushes), statistics.median(pulls)
+        copy_in, copy_out = statistics.median(ins), statistics.median(outs)
+        print(f"median sync of {n} edited cases: push {t_push:.3f} s, pull {t_pull:.3f} s")
+        print(f"median plain COPY with the server's indexes: in {copy_in:.3f} s, out {copy_out:.3f} s")
+        print(f"plain COPY of the same rows into a bare table: in {bare_in:.3f} s, out "
+              f"{bare_out:.3f} s -> sync is {(t_push + t_pull) / (bare_in + bare_out):.2f}x")
         ratio = (t_push + t_pull) / (copy_in + copy_out)
         print(f"push/copy-in {t_push / copy_in:.2f}x, pull/copy-out {t_pull / copy_out:.2f}x")
         ok, elapsed, nconf = concurrent(dsn, tmp, args.laptops, 500 if not args.small else 200)
