@@ -862,27 +862,34 @@ def set_base_fields(con: sqlite3.Connection, table: SyncTable,
     """Write base rows from ``(mask, values, sync_rev)``, where only the fields set in
     ``mask`` differ from the base row already stored.
 
-    An UPDATE of just those fields, grouped by mask, rewrites far less than replacing
-    whole rows; a row the base lacks (a pushed insert) is written whole.
+    ``values`` are as frozen in a batch: the geometry may be hex text, and is stored
+    as a blob. An UPDATE of just the masked fields, grouped by mask, rewrites far less
+    than replacing whole rows; a row the base lacks (a pushed insert) is written whole.
     """
     n = len(table.columns)
+    gi = table.columns.index(table.geometry) if table.geometry else -1
     groups: dict[int, list[list]] = {}
     for mask, values, rev in rows:
         groups.setdefault(mask, []).append([values, rev])
     collist = ", ".join(q(c) for c in table.columns)
     marks = ", ".join("?" * n)
+
+    def field(values: list, i: int) -> object:
+        return geometry_bytes(values[i]) if i == gi else values[i]
+
     for mask, group in groups.items():
         idx = [i for i in range(1, n) if mask >> i & 1]
         if mask != (1 << n) - 1:
             sets = ", ".join([f"{q(table.columns[i])} = ?" for i in idx] + ["sync_rev = ?"])
             before = con.total_changes
             con.executemany(f"UPDATE {q(table.base)} SET {sets} WHERE {q(table.key)} = ?",
-                            [[v[i] for i in idx] + [rev, v[0]] for v, rev in group])
+                            [[field(v, i) for i in idx] + [rev, v[0]] for v, rev in group])
             if con.total_changes - before == len(group):
                 continue
         # a whole row, or some row was missing from the base: write them whole
         con.executemany(f"INSERT OR REPLACE INTO {q(table.base)} ({collist}, sync_rev) "
-                        f"VALUES ({marks}, ?)", [v + [rev] for v, rev in group])
+                        f"VALUES ({marks}, ?)",
+                        [[field(v, i) for i in range(n)] + [rev] for v, rev in group])
 
 
 def drop_base(con: sqlite3.Connection, table: SyncTable, keys: list[str]) -> None:

@@ -490,8 +490,8 @@ def acknowledge(lite: sqlite3.Connection, tables: list[SyncTable], batch_id: str
             # rows the server now holds exactly as pushed: the pushed values become the
             # base (any edit made since the batch was frozen stays local and pending)
             same = answer.get("same", {}).get(table.name, [])
-            journal.set_base_fields(lite, table, [
-                (pushed[k][2], _pushed_values(table, pushed[k][3]), rev) for k, rev in same])
+            journal.set_base_fields(lite, table, [(pushed[k][2], pushed[k][3], rev)
+                                                  for k, rev in same])
             seen = {r[0] for r in rows} | {k for k, _ in same}
             missing = [r for r in part["rows"] if r[1] not in seen]
             journal.park_rejected(lite, table, [_pushed_values(table, r[3]) for r in missing
