@@ -188,3 +188,22 @@ def test_merge_without_update_from_gives_the_same_rows(laptop, monkeypatch):
     assert local[rows[0][0]]["description"] == "mine"
     assert all(local[r[0]]["description"] == "theirs" for r in rows[1:])
     assert all(v["state"] == "filed" for v in local.values())
+
+
+def test_dropping_a_batch_leaves_secure_delete_as_it_was(tmp_path):
+    """The outbox is dropped with secure_delete FAST (its rows stay in the live
+    tables); the connection's own setting, which zeroes a deleted photo, comes back."""
+    path = tmp_path / "l.gpkg"
+    sqlite3.connect(path).close()
+    con = journal.open_laptop(path)
+    try:
+        for setting, value in (("ON", 1), ("FAST", 2), ("OFF", 0)):
+            con.execute(f"PRAGMA secure_delete = {setting}")
+            with journal.transaction(con):
+                con.execute(f"INSERT INTO {journal.OUTBOX} VALUES ('b', 'now', ?)", (b"x" * 100_000,))
+            with journal.transaction(con):
+                journal.drop_batch(con, "b")
+            assert con.execute(f"SELECT count(*) FROM {journal.OUTBOX}").fetchone()[0] == 0
+            assert con.execute("PRAGMA secure_delete").fetchone()[0] == value
+    finally:
+        con.close()

@@ -157,11 +157,6 @@ def open_laptop(path: str | os.PathLike) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=60, isolation_level=None)
     _register_gpkg_functions(con)
     con.execute("PRAGMA foreign_keys = OFF")
-    # Debian builds SQLite with secure_delete on: every freed page is overwritten with
-    # zeros, so dropping an acknowledged batch (megabytes of overflow pages) wrote it
-    # twice more. FAST still zeroes deleted content on pages written anyway; freed
-    # pages keep old bytes until reused (the same rows stay in the live tables).
-    con.execute("PRAGMA secure_delete = FAST")
     # A sync joins a table, its base copy and their indexes, and a pulled page rewrites
     # rows spread over both; with SQLite's default 2 MB page cache the pages are read
     # again and again and the transaction spills dirty pages to the file mid-way (an
@@ -435,6 +430,22 @@ def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
     for row in cur:
         out.append(Change("delete", row[0], 0, None, list(row)))
     return out
+
+
+def drop_batch(con: sqlite3.Connection, batch_id: str) -> None:
+    """Remove an acknowledged batch from the outbox (inside the caller's transaction).
+
+    Debian builds SQLite with ``secure_delete`` on, so every freed page is overwritten
+    with zeros: dropping a 10,000-row batch (megabytes of overflow pages) would write
+    it twice more. Its rows stay in the live tables, so here FAST is enough; elsewhere
+    the setting is left alone, so a deleted case's photos leave no trace in the file.
+    """
+    previous = con.execute("PRAGMA secure_delete").fetchone()[0]
+    con.execute("PRAGMA secure_delete = FAST")
+    try:
+        con.execute(f"DELETE FROM {OUTBOX} WHERE batch_id = ?", (batch_id,))
+    finally:
+        con.execute(f"PRAGMA secure_delete = {('OFF', 'ON', 'FAST')[int(previous)]}")
 
 
 def pending_batch(con: sqlite3.Connection) -> tuple[str, dict] | None:

@@ -45,7 +45,7 @@ from .journal import MERGE_MAX, SyncTable
 #: Points where a sync can be cut (see ``fault``), in order.
 STEPS = ("connected", "migrated", "journal_written", "server_applied", "server_committed",
          "acked", "pull_page", "pulled")
-SYNC_LOCK = 7423101  # same key as the sync_stamp triggers: one writer at a time
+SYNC_LOCK = 7423101  # same key as the sync_lock triggers (migration 0002): one writer at a time
 PAGE = 5000
 CONFLICT_TABLE = "sync_conflict"
 
@@ -500,7 +500,7 @@ def acknowledge(lite: sqlite3.Connection, tables: list[SyncTable], batch_id: str
         journal.store_conflicts(lite, answer["conflicts"])
         if fast_forward and not answer["replayed"]:
             journal.set_state(lite, **{f"cursor:{n}": answer["rev_after"] for n in all_cursors})
-        lite.execute(f"DELETE FROM {journal.OUTBOX} WHERE batch_id = ?", (batch_id,))
+        journal.drop_batch(lite, batch_id)
         journal.log(lite, "ack", f"batch {batch_id}: {json.dumps(answer['counts'])}")
 
 
