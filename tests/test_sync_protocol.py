@@ -547,3 +547,63 @@ def test_any_write_holds_the_writers_lock_until_commit(db, laptops, statement):
     rev = server_case(db, cid)["sync_rev"]
     with psycopg.connect(db) as con:
         assert rev == con.execute("SELECT last_value FROM urbangrid.sync_rev_seq").fetchone()[0]
+
+
+def test_server_tables_changed_outside_a_migration_fail_once_then_sync(db, laptops):
+    """The laptop remembers the server's tables per schema version. If they change by
+    hand (here: a column the server no longer has), the sync fails with a clear error,
+    loses nothing, and the next sync reads the tables anew."""
+    import json
+
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="pushed after the schema surprise")
+    with sim.connect(a) as con:
+        con.execute("ALTER TABLE ug_case ADD COLUMN ghost TEXT")
+    con = journal.open_laptop(a)
+    try:
+        keys = [k for (k,) in con.execute(f"SELECT key FROM {journal.STATE} WHERE key LIKE ?",
+                                          (protocol.SCHEMA_CACHE + "%",))]
+        assert len(keys) == 1  # remembered by the previous syncs
+        schema = json.loads(journal.get_state(con, keys[0]))
+        schema["ug_case"].append(["ghost", "text", "text", 0])
+        with journal.transaction(con):
+            journal.set_state(con, **{keys[0]: json.dumps(schema)})
+    finally:
+        con.close()
+    with pytest.raises(UrbanGridError, match="outside a numbered migration"):
+        run(a, db, "proto_a")
+    assert server_case(db, cid)["description"] == "start"
+    report = run(a, db, "proto_a")
+    assert report.pushed == {"ug_case": 1}
+    assert server_case(db, cid)["description"] == "pushed after the schema surprise"
+
+
+def test_batch_cut_before_a_migration_is_frozen_again_with_the_new_columns(db, laptops, tmp_path):
+    """A batch frozen, cut before reaching the server, then a migration adds a column:
+    the old batch cannot be applied as frozen, so it is frozen again; no edit is lost."""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, description="edited before the migration")
+
+    def cut(step):
+        if step == "journal_written":
+            raise InjectedCut(step)
+
+    with pytest.raises(InjectedCut):
+        run(a, db, "proto_a", fault=cut)
+    folder = tmp_path / "migs"
+    shutil.copytree(server.MIGRATIONS_DIR, folder)
+    nxt = len(server.load_migrations()) + 1
+    (folder / f"{nxt:04d}_case_note.sql").write_text(
+        "ALTER TABLE urbangrid.ug_case ADD COLUMN note2 text;\n")
+    (folder / f"{nxt:04d}_case_note.laptop.sql").write_text("ALTER TABLE ug_case ADD COLUMN note2 TEXT;\n")
+    assert server.server_init(db, migrations_dir=folder) == [nxt]
+    try:
+        report = run(a, db, "proto_a")
+        assert report.migrations == [nxt] and report.pushed == {"ug_case": 1}
+        assert server_case(db, cid)["description"] == "edited before the migration"
+    finally:
+        with psycopg.connect(db) as con:  # leave the module's database as it was
+            con.execute("ALTER TABLE urbangrid.ug_case DROP COLUMN note2")
+            con.execute("DELETE FROM public.urbangrid_migration WHERE version = %s", (nxt,))

@@ -432,6 +432,18 @@ def collect_changes(con: sqlite3.Connection, table: SyncTable) -> list[Change]:
     return out
 
 
+def discard_batch(con: sqlite3.Connection, batch_id: str) -> None:
+    """Drop a frozen batch the server never applied, so its edits are frozen anew.
+
+    Only safe while the base is the one the batch was frozen against: the edits are
+    then still the difference between the live tables and the base.
+    """
+    with transaction(con):
+        con.execute(f"DELETE FROM {OUTBOX} WHERE batch_id = ?", (batch_id,))
+        log(con, "journal", f"batch {batch_id} frozen with other columns, never applied: "
+                            "frozen again")
+
+
 def drop_batch(con: sqlite3.Connection, batch_id: str) -> None:
     """Remove an acknowledged batch from the outbox (inside the caller's transaction).
 

@@ -90,26 +90,59 @@ def _noop(step: str) -> None:
 # --- table metadata ---------------------------------------------------------------------
 
 
-def _server_columns(con: psycopg.Connection, names: list[str]) -> dict[str, list[tuple[str, str, str]]]:
+def _server_columns(con: psycopg.Connection, names: list[str]) -> dict[str, list[list]]:
+    """``{table: [[column, type, type name, srid], ...]}`` of server tables, in column order.
+
+    ``srid`` is the SRID in a geometry column's type modifier (0 when untyped).
+    """
     rows = con.execute(
-        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname"
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname,"
+        " CASE WHEN t.typname = 'geometry' THEN postgis_typmod_srid(a.atttypmod) ELSE 0 END"
         " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
         " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid"
         " WHERE n.nspname = %s AND c.relname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped"
         " ORDER BY c.relname, a.attnum", (server.SCHEMA, names)).fetchall()
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for rel, col, fmt, typ in rows:
-        out.setdefault(rel, []).append((col, fmt, typ))
+    out: dict[str, list[list]] = {}
+    for rel, col, fmt, typ, srid in rows:
+        out.setdefault(rel, []).append([col, fmt, typ, int(srid or 0)])
     return out
 
 
-def sync_tables(pg: psycopg.Connection, lite: sqlite3.Connection) -> list[SyncTable]:
-    """The case tables with the columns both sides have, parents first."""
-    server_cols = _server_columns(pg, [t.name for t in CASE_TABLES])
+SCHEMA_CACHE = "server_schema:"
+
+
+def _server_schema(pg: psycopg.Connection, lite: sqlite3.Connection,
+                   cached: bool = False) -> dict[str, list[list]]:
+    """The server's case tables (:func:`_server_columns`), remembered per schema version.
+
+    The first catalog query of a new server connection costs about 10 ms of catalog
+    loading, on every sync. The tables change only by numbered migrations, and the
+    laptop has just applied all of them, so with ``cached`` the answer is kept in the
+    laptop's state under the schema version (outside any caller's transaction).
+    """
+    names = [t.name for t in CASE_TABLES]
+    key = SCHEMA_CACHE + journal.get_state(lite, "schema_version", "0")
+    if cached and (text := journal.get_state(lite, key)):
+        return json.loads(text)
+    schema = _server_columns(pg, names)
+    if cached:
+        with journal.transaction(lite):
+            lite.execute(f"DELETE FROM {journal.STATE} WHERE key LIKE ?", (SCHEMA_CACHE + "%",))
+            journal.set_state(lite, **{key: json.dumps(schema)})
+    return schema
+
+
+def forget_server_schema(lite: sqlite3.Connection) -> None:
+    """Drop the remembered server tables (they changed outside a migration)."""
+    with journal.transaction(lite):
+        lite.execute(f"DELETE FROM {journal.STATE} WHERE key LIKE ?", (SCHEMA_CACHE + "%",))
+
+
+def _tables(schema: dict[str, list[list]], lite: sqlite3.Connection) -> list[SyncTable]:
     tables = []
     for spec in CASE_TABLES:
         local = set(journal.local_columns(lite, spec.name))
-        cols = [(c, f, t) for c, f, t in server_cols.get(spec.name, [])
+        cols = [(c, f, t) for c, f, t, _ in schema.get(spec.name, [])
                 if c in local and not c.startswith("sync_")]
         if not cols or spec.key not in [c for c, _, _ in cols]:
             raise UrbanGridError(f"table {spec.name} is missing on the server or the laptop")
@@ -120,17 +153,24 @@ def sync_tables(pg: psycopg.Connection, lite: sqlite3.Connection) -> list[SyncTa
     return tables
 
 
-def _srids(pg: psycopg.Connection, lite: sqlite3.Connection, table: SyncTable) -> tuple[int, int]:
+def sync_tables(pg: psycopg.Connection, lite: sqlite3.Connection) -> list[SyncTable]:
+    """The case tables with the columns both sides have, parents first."""
+    return _tables(_server_schema(pg, lite), lite)
+
+
+def _srids(pg: psycopg.Connection, lite: sqlite3.Connection, table: SyncTable,
+           schema: dict[str, list[list]] | None = None) -> tuple[int, int]:
     """(server SRID, laptop srs_id) of a table's geometry."""
-    # the SRID of a typed column is in its type modifier: one catalog row, where
-    # Find_SRID reads the whole geometry_columns view (the fallback for untyped columns)
-    row = pg.execute("SELECT coalesce(nullif(postgis_typmod_srid(a.atttypmod), 0), Find_SRID(%s, %s, %s))"
-                     " FROM pg_attribute a WHERE a.attrelid = format('%%I.%%I', %s::text, %s::text)::regclass"
-                     " AND a.attname = %s",
-                     (server.SCHEMA, table.name, table.geometry, server.SCHEMA, table.name,
-                      table.geometry)).fetchone()
-    laptop = journal.geometry_srs(lite, table.name) or row[0]
-    return int(row[0]), int(laptop)
+    srid = next((s for c, _, _, s in (schema or {}).get(table.name, []) if c == table.geometry), 0)
+    if not srid:
+        # an untyped geometry column: Find_SRID reads the geometry_columns view
+        srid = pg.execute("SELECT coalesce(nullif(postgis_typmod_srid(a.atttypmod), 0),"
+                          " Find_SRID(%s, %s, %s)) FROM pg_attribute a WHERE a.attrelid ="
+                          " format('%%I.%%I', %s::text, %s::text)::regclass AND a.attname = %s",
+                          (server.SCHEMA, table.name, table.geometry, server.SCHEMA, table.name,
+                           table.geometry)).fetchone()[0]
+    laptop = journal.geometry_srs(lite, table.name) or srid
+    return int(srid), int(laptop)
 
 
 # --- server side of a push ---------------------------------------------------------------------
@@ -399,6 +439,17 @@ def _answer_rows(pg: psycopg.Connection, table: SyncTable, srids) -> tuple[list[
     return rows, same
 
 
+def _frozen_with_other_columns(payload: dict, tables: list[SyncTable]) -> bool:
+    columns = {t.name: list(t.columns) for t in tables}
+    return any(list(part["columns"]) != columns.get(name)
+               for name, part in payload["tables"].items())
+
+
+def _batch_applied(pg: psycopg.Connection, batch_id: str) -> bool:
+    return pg.execute("SELECT EXISTS (SELECT 1 FROM urbangrid.sync_batch WHERE batch_id = %s)",
+                      (batch_id,)).fetchone()[0]
+
+
 def apply_batch(pg: psycopg.Connection, tables: list[SyncTable], batch_id: str, payload: dict,
                 srids: dict[str, tuple[int, int]], fault: Callable[[str], None] = _noop) -> dict:
     """Apply one push batch on the server in ONE transaction; replay is a no-op.
@@ -579,57 +630,84 @@ def sync(laptop: str | os.PathLike, dsn: str | None = None, *, service: str | No
     Safe to call again after any failure: it resumes where the previous run stopped.
     """
     progress = ensure_progress(progress)
-    report = SyncReport()
     prepare_laptop(laptop)
     lite = journal.open_laptop(laptop)
     try:
-        with server.connect(dsn, service=service, user=user, autocommit=True) as pg:
-            # the staging table of a 10,000-row batch outgrows the default 8 MB of
-            # temp buffers and would spill to disk; only settable before its first use
-            pg.execute("SET application_name = 'urbangrid-sync'; SET temp_buffers = '64MB'")
-            sid = server.server_id(pg)
-            known = journal.get_state(lite, "server_id")
-            if known and known != sid:
-                raise UrbanGridError(f"this laptop syncs with server {known}, not {sid}; use a "
-                                     "fresh laptop copy for another server")
-            if not known:
-                with journal.transaction(lite):
-                    journal.set_state(lite, server_id=sid)
-            fault("connected")
-            report.migrations = journal.apply_laptop_migrations(
-                lite, server.laptop_migrations(pg, int(journal.get_state(lite, "schema_version", "0"))))
-            fault("migrated")
-            tables = sync_tables(pg, lite)
-            with journal.transaction(lite):
-                for table in tables:
-                    journal.ensure_base(lite, table)
-            srids = {t.name: _srids(pg, lite, t) for t in tables if t.geometry}
-            srs = {t.name: srids[t.name][1] if t.name in srids else None for t in tables}
-            progress.set_percent(10)
-            progress.check()
-            batch = journal.freeze_batch(lite, tables)
-            if batch:
-                batch_id, payload = batch
-                report.batch_id = batch_id
-                fault("journal_written")
-                progress.info(f"pushing batch {batch_id}")
-                answer = apply_batch(pg, tables, batch_id, payload, srids, fault)
-                fault("server_committed")
-                acknowledge(lite, tables, batch_id, payload, answer, srs)
-                report.replayed = answer["replayed"]
-                report.pushed = {n: len(p["rows"]) for n, p in payload["tables"].items()}
-                report.conflicts_new = sum(1 for c in answer["conflicts"]
-                                           if c[journal.CONFLICT_COLUMNS.index("kind")] != "rejected")
-                report.rejected = sum(v.get("rejected", 0) for v in answer["counts"].values())
-                fault("acked")
-            progress.set_percent(50)
-            report.pulled = pull(pg, lite, tables, srids, srs, fault, page, progress)
-            fault("pulled")
-            with journal.transaction(lite):
-                journal.log(lite, "sync", report.summary())
-        report.conflicts_open = lite.execute(
-            f"SELECT count(*) FROM {journal.CONFLICTS} WHERE status = 'open'").fetchone()[0]
-        progress.set_percent(100)
-        return report
+        return _sync(lite, dsn, service, user, fault, progress, page)
+    except _SCHEMA_ERRORS as exc:
+        # the server's tables no longer match the remembered ones: changed by hand,
+        # outside a migration. Nothing was applied (one transaction), the batch stays in
+        # the outbox; the next sync reads the tables anew.
+        forget_server_schema(lite)
+        raise UrbanGridError(f"the server's case tables changed outside a numbered migration "
+                             f"({exc.diag.message_primary}); sync again") from exc
     finally:
         lite.close()
+
+
+#: Errors a stale remembered server schema can cause (see :func:`_server_schema`).
+_SCHEMA_ERRORS = (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable,
+                  psycopg.errors.DatatypeMismatch, psycopg.errors.UndefinedFunction)
+
+
+def _sync(lite: sqlite3.Connection, dsn: str | None, service: str | None, user: str | None,
+          fault: Callable[[str], None], progress: Progress, page: int) -> SyncReport:
+    """The body of :func:`sync` on an open laptop."""
+    report = SyncReport()
+    with server.connect(dsn, service=service, user=user, autocommit=True) as pg:
+        # the staging table of a 10,000-row batch outgrows the default 8 MB of
+        # temp buffers and would spill to disk; only settable before its first use
+        pg.execute("SET application_name = 'urbangrid-sync'; SET temp_buffers = '64MB'")
+        sid = server.server_id(pg)
+        known = journal.get_state(lite, "server_id")
+        if known and known != sid:
+            raise UrbanGridError(f"this laptop syncs with server {known}, not {sid}; use a "
+                                 "fresh laptop copy for another server")
+        if not known:
+            with journal.transaction(lite):
+                journal.set_state(lite, server_id=sid)
+        fault("connected")
+        report.migrations = journal.apply_laptop_migrations(
+            lite, server.laptop_migrations(pg, int(journal.get_state(lite, "schema_version", "0"))))
+        fault("migrated")
+        schema = _server_schema(pg, lite, cached=True)
+        tables = _tables(schema, lite)
+        with journal.transaction(lite):
+            for table in tables:
+                journal.ensure_base(lite, table)
+        srids = {t.name: _srids(pg, lite, t, schema) for t in tables if t.geometry}
+        srs = {t.name: srids[t.name][1] if t.name in srids else None for t in tables}
+        progress.set_percent(10)
+        progress.check()
+        batch = journal.freeze_batch(lite, tables)
+        if batch and _frozen_with_other_columns(batch[1], tables) \
+                and not _batch_applied(pg, batch[0]):
+            # frozen before the tables changed (a migration, or a change by hand) and
+            # never applied: every edit it holds is still in the live tables against an
+            # unchanged base (the base moves only when a batch is acknowledged), so it
+            # is frozen again with today's columns
+            journal.discard_batch(lite, batch[0])
+            batch = journal.freeze_batch(lite, tables)
+        if batch:
+            batch_id, payload = batch
+            report.batch_id = batch_id
+            fault("journal_written")
+            progress.info(f"pushing batch {batch_id}")
+            answer = apply_batch(pg, tables, batch_id, payload, srids, fault)
+            fault("server_committed")
+            acknowledge(lite, tables, batch_id, payload, answer, srs)
+            report.replayed = answer["replayed"]
+            report.pushed = {n: len(p["rows"]) for n, p in payload["tables"].items()}
+            report.conflicts_new = sum(1 for c in answer["conflicts"]
+                                       if c[journal.CONFLICT_COLUMNS.index("kind")] != "rejected")
+            report.rejected = sum(v.get("rejected", 0) for v in answer["counts"].values())
+            fault("acked")
+        progress.set_percent(50)
+        report.pulled = pull(pg, lite, tables, srids, srs, fault, page, progress)
+        fault("pulled")
+        with journal.transaction(lite):
+            journal.log(lite, "sync", report.summary())
+    report.conflicts_open = lite.execute(
+        f"SELECT count(*) FROM {journal.CONFLICTS} WHERE status = 'open'").fetchone()[0]
+    progress.set_percent(100)
+    return report
