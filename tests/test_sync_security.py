@@ -248,8 +248,10 @@ def test_conflict_id_is_data(db):
     assert count_all(db, "sync_conflict") >= 0
 
 
-def test_dsn_gets_sslmode_prefer_and_service_names():
-    info = server.conninfo("host=/tmp dbname=x")
-    assert "sslmode=prefer" in info
+def test_conninfo_leaves_sslmode_to_the_dsn_or_the_service_file():
+    """An sslmode added here would override a service file's verify-full (libpq gives
+    connection-string values precedence); libpq's own default is already prefer."""
+    assert "sslmode" not in server.conninfo("host=/tmp dbname=x")
     assert "sslmode=require" in server.conninfo("host=db dbname=x sslmode=require")
-    assert "service=urbangrid" in server.conninfo(service="urbangrid", user="inspector1")
+    info = server.conninfo(service="urbangrid", user="inspector1")
+    assert "service=urbangrid" in info and "sslmode" not in info

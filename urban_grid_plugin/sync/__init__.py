@@ -1,6 +1,6 @@
 """Sync (同步) between offline field laptops (GeoPackage) and the central PostGIS server.
 
-* :mod:`.server` — connections (pg_service / DSN, ``sslmode=prefer``), versioned
+* :mod:`.server` — connections (pg_service / DSN; TLS when offered), versioned
   migrations (server + laptop parts), user roles and area grants.
 * :mod:`.journal` — laptop side: base-copy change capture, the outbox journal, merging.
 * :mod:`.protocol` — push (one server transaction per batch, idempotent by batch UUID,

@@ -3,8 +3,9 @@
 Credentials never sit in project files. A connection is named by a libpq *service*
 (``pg_service.conf``; passwords in ``~/.pgpass``), or by a DSN given on the command
 line or in ``$UG_PG_DSN`` (the QGIS side passes one built from its auth manager).
-``sslmode=prefer`` is added unless the DSN says otherwise, so TLS is used whenever
-the server offers it.
+No ``sslmode`` is forced: libpq's default, ``prefer``, uses TLS whenever the server
+offers it, and a stricter setting in the service file, the DSN or ``$PGSSLMODE``
+(``verify-full`` in production) is honoured rather than overridden.
 
 The server schema ``urbangrid`` is built by versioned migrations
 ``migrations/NNNN_name.sql``. A migration may carry a laptop part
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 from ..errors import InputError, UrbanGridError
 
@@ -39,10 +40,11 @@ _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def conninfo(dsn: str | None = None, *, service: str | None = None, user: str | None = None) -> str:
-    """A libpq connection string from a service name or DSN, with ``sslmode=prefer``.
+    """A libpq connection string from a service name or DSN.
 
     With neither, ``$UG_PG_DSN`` then ``$PGSERVICE`` are used. A password inside the
     DSN is accepted (QGIS's auth manager may hand one over in memory) but never stored.
+    No ``sslmode`` is added: an explicit one would override the service file's.
     """
     if not dsn and not service:
         dsn = os.environ.get("UG_PG_DSN")
@@ -55,10 +57,7 @@ def conninfo(dsn: str | None = None, *, service: str | None = None, user: str | 
         extra["service"] = service
     if user:
         extra["user"] = user
-    base = dsn or ""
-    if "sslmode" not in conninfo_to_dict(base) and "sslmode" not in extra:
-        extra["sslmode"] = "prefer"
-    return make_conninfo(base, **extra)
+    return make_conninfo(dsn or "", **extra)
 
 
 def connect(dsn: str | None = None, *, service: str | None = None, user: str | None = None,
