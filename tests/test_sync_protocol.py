@@ -607,3 +607,44 @@ def test_batch_cut_before_a_migration_is_frozen_again_with_the_new_columns(db, l
         with psycopg.connect(db) as con:  # leave the module's database as it was
             con.execute("ALTER TABLE urbangrid.ug_case DROP COLUMN note2")
             con.execute("DELETE FROM public.urbangrid_migration WHERE version = %s", (nxt,))
+
+
+def test_case_moved_to_another_street_leaves_the_old_streets_laptops(db, tmp_path):
+    """A district office moves two cases of street S to street T. The laptop of S's
+    inspector can no longer see them: the unedited one disappears with its events and
+    photos; the one it edited stays, and its push is refused and recorded, not lost.
+    The district office, which still sees both, keeps both."""
+    other = STREET[:6] + "002"
+    server.grant(db, role="proto_office", districts=[STREET[:6]])
+    office = sim.make_laptop(tmp_path / "office.gpkg")
+    moved, edited = sim.add_cases(office, [sim.case_row(STREET, description="to move"),
+                                           sim.case_row(STREET, description="to move, edited")])
+    run(office, db, "proto_office")
+    a = sim.make_laptop(tmp_path / "a.gpkg")
+    run(a, db, "proto_a")
+    sim.add_event(office, moved, "filed", "office")
+    sim.add_attachment(office, moved, b"\xff\xd8 photo")
+    run(office, db, "proto_office")
+    run(a, db, "proto_a")
+    assert len([e for e in sim.read_table(a, "ug_case_event", "event_id").values()
+                if e["case_id"] == moved]) == 1
+    sim.edit_case(a, edited, description="edited by the street inspector")
+    with sim.connect(office) as con:
+        con.execute("UPDATE ug_case SET street_code = ?, community_code = ?, grid_code = ?"
+                    " WHERE case_id IN (?, ?)", (other, other + "001", other + "001001", moved, edited))
+    run(office, db, "proto_office")
+
+    report = run(a, db, "proto_a")
+    assert report.pulled["sync_area_exit"] == 2
+    assert local_case(a, moved) is None
+    assert not [e for e in sim.read_table(a, "ug_case_event", "event_id").values()
+                if e["case_id"] == moved]
+    assert not [p for p in sim.read_table(a, "ug_case_attachment", "attachment_id").values()
+                if p["case_id"] == moved]
+    assert local_case(a, edited)["description"] == "edited by the street inspector"
+    (refused,) = [c for c in server_conflicts(db, edited) if c["kind"] == "rejected"]
+    assert "edited by the street inspector" in refused["laptop_value"]
+    assert server_case(db, edited)["street_code"] == other
+    assert run(a, db, "proto_a").pulled["sync_area_exit"] == 0  # notes are read once
+    assert local_case(office, moved)["street_code"] == other
+    assert local_case(office, edited) is not None

@@ -858,6 +858,50 @@ def merge_server_rows(con: sqlite3.Connection, table: SyncTable, rows: list[tupl
     return {"updated": updated, "deleted": len(del_local), "kept_local": kept}
 
 
+def forget_cases(con: sqlite3.Connection, tables: list[SyncTable],
+                 exits: list[tuple[str, int]]) -> int:
+    """Drop the laptop's copy of cases the server moved out of the user's area.
+
+    ``exits`` are ``(case_id, revision of the move)``. A case goes, with its events
+    and photos, only where the copy is not edited locally and its base predates the
+    move; an edited copy stays (its push is refused and recorded, never dropped), as
+    do local events and photos not yet pushed. Runs inside the caller's transaction;
+    returns the number of cases dropped.
+    """
+    by_name = {t.name: t for t in tables}
+    case = by_name["ug_case"]
+    dropped = 0
+    for key, rev in exits:
+        base = con.execute(f"SELECT {', '.join(q(c) for c in case.columns)}, sync_rev FROM "
+                           f"{q(case.base)} WHERE {q(case.key)} = ?", (key,)).fetchone()
+        if base is None or base[-1] >= rev or base[-1] < 0:
+            continue  # unknown here, pulled again after the move, or refused (parked)
+        local = con.execute(f"SELECT {', '.join(q(c) for c in case.columns)} FROM {q(case.name)}"
+                            f" WHERE {q(case.key)} = ?", (key,)).fetchone()
+        if local is not None and not all(same(case, c, a, b) for c, a, b
+                                         in zip(case.columns, local, base, strict=False)):
+            continue  # edited here: kept
+        for child in (t for t in tables if t is not case and "case_id" in t.columns):
+            cols = ", ".join(f"L.{q(c)}" for c in child.columns)
+            bcols = ", ".join(f"B.{q(c)}" for c in child.columns)
+            for row in con.execute(
+                    f"SELECT {cols}, {bcols} FROM {q(child.name)} L JOIN {q(child.base)} B"
+                    f" ON B.{q(child.key)} = L.{q(child.key)} WHERE L.case_id = ?",
+                    (key,)).fetchall():
+                n = len(child.columns)
+                if all(same(child, c, a, b) for c, a, b
+                       in zip(child.columns, row[:n], row[n:], strict=False)):
+                    con.execute(f"DELETE FROM {q(child.name)} WHERE {q(child.key)} = ?", (row[0],))
+                    con.execute(f"DELETE FROM {q(child.base)} WHERE {q(child.key)} = ?", (row[0],))
+            # base rows of children deleted here: nothing left to push against
+            con.execute(f"DELETE FROM {q(child.base)} WHERE case_id = ? AND {q(child.key)} NOT IN"
+                        f" (SELECT {q(child.key)} FROM {q(child.name)})", (key,))
+        con.execute(f"DELETE FROM {q(case.name)} WHERE {q(case.key)} = ?", (key,))
+        con.execute(f"DELETE FROM {q(case.base)} WHERE {q(case.key)} = ?", (key,))
+        dropped += 1
+    return dropped
+
+
 def park_rejected(con: sqlite3.Connection, table: SyncTable, rows: list[list]) -> None:
     """Remember rows the server refused (sync_rev -1) so they are not resent unchanged.
 

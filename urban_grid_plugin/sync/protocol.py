@@ -48,6 +48,8 @@ STEPS = ("connected", "migrated", "journal_written", "server_applied", "server_c
 SYNC_LOCK = 7423101  # same key as the sync_lock triggers (migration 0002): one writer at a time
 PAGE = 5000
 CONFLICT_TABLE = "sync_conflict"
+AREA_EXIT_TABLE = "sync_area_exit"
+AREA_EXIT_VERSION = 3  # the server migration that brought it
 
 
 class InjectedCut(Exception):
@@ -527,7 +529,8 @@ def _pushed_values(table: SyncTable, row: list | None) -> list | None:
 def acknowledge(lite: sqlite3.Connection, tables: list[SyncTable], batch_id: str, payload: dict,
                 answer: dict, srs: dict[str, int | None]) -> None:
     """Merge the server's answer to a batch and drop it from the outbox (one transaction)."""
-    all_cursors = [t.name for t in tables] + [CONFLICT_TABLE]
+    # the area-exit notes too: a batch can only move cases within the user's area
+    all_cursors = [t.name for t in tables] + [CONFLICT_TABLE, AREA_EXIT_TABLE]
     with journal.transaction(lite):
         fast_forward = min(journal.cursor(lite, n) for n in all_cursors) >= answer["rev_before"]
         for table in tables:
@@ -602,7 +605,37 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
             journal.set_state(lite, **{f"cursor:{CONFLICT_TABLE}": rows[-1][-1]})
         n += len(rows)
     counts[CONFLICT_TABLE] = n
+    if int(journal.get_state(lite, "schema_version", "0")) >= AREA_EXIT_VERSION:
+        counts[AREA_EXIT_TABLE] = _pull_area_exits(pg, lite, tables, page)
     return counts
+
+
+def _pull_area_exits(pg: psycopg.Connection, lite: sqlite3.Connection,
+                     tables: list[SyncTable], page: int) -> int:
+    """Drop the laptop's copies of cases moved out of the user's area (migration 0003).
+
+    A note counts only while its case is still invisible to the user (moved back, it
+    is pulled as usual). Runs after the case tables, so a case that came back is
+    already there with a newer revision than its note.
+    """
+    n = 0
+    while True:
+        since = journal.cursor(lite, AREA_EXIT_TABLE)
+        with pg.transaction():
+            rows = pg.execute(
+                "SELECT e.row_key, e.sync_rev FROM urbangrid.sync_area_exit e"
+                " WHERE e.table_name = 'ug_case' AND e.sync_rev > %s AND NOT EXISTS"
+                " (SELECT 1 FROM urbangrid.ug_case c WHERE c.case_id = e.row_key)"
+                " ORDER BY e.sync_rev LIMIT %s", (since, page)).fetchall()
+        if not rows:
+            break
+        with journal.transaction(lite):
+            journal.forget_cases(lite, tables, rows)
+            journal.set_state(lite, **{f"cursor:{AREA_EXIT_TABLE}": rows[-1][1]})
+        n += len(rows)
+        if len(rows) < page:
+            break
+    return n
 
 
 def prepare_laptop(path: str | os.PathLike) -> None:
