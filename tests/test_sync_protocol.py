@@ -48,6 +48,14 @@ def run(path, db, user, **kw):
     return protocol.sync(path, db, user=user, **kw)
 
 
+def cut_at(step):
+    """A fault hook that cuts the sync at ``step`` (see protocol.STEPS)."""
+    def fault(at):
+        if at == step:
+            raise InjectedCut(at)
+    return fault
+
+
 def server_case(db, case_id):
     with psycopg.connect(db) as con:
         cur = con.cursor(row_factory=psycopg.rows.dict_row)
@@ -436,12 +444,8 @@ def test_delete_made_while_a_batch_is_in_flight_does_not_erase_unseen_changes(db
     cid = shared_case(db, a, b)
     sim.edit_case(a, cid, description="A's edit")
 
-    def cut(at):
-        if at == "server_committed":
-            raise InjectedCut(at)
-
     with pytest.raises(InjectedCut):
-        run(a, db, "proto_a", fault=cut)
+        run(a, db, "proto_a", fault=cut_at("server_committed"))
     sim.edit_case(b, cid, department="B's department")
     run(b, db, "proto_b")
     sim.delete_case(a, cid)
@@ -586,12 +590,8 @@ def test_batch_cut_before_a_migration_is_frozen_again_with_the_new_columns(db, l
     cid = shared_case(db, a, b)
     sim.edit_case(a, cid, description="edited before the migration")
 
-    def cut(step):
-        if step == "journal_written":
-            raise InjectedCut(step)
-
     with pytest.raises(InjectedCut):
-        run(a, db, "proto_a", fault=cut)
+        run(a, db, "proto_a", fault=cut_at("journal_written"))
     folder = tmp_path / "migs"
     shutil.copytree(server.MIGRATIONS_DIR, folder)
     nxt = len(server.load_migrations()) + 1
