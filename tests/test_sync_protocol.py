@@ -648,3 +648,35 @@ def test_case_moved_to_another_street_leaves_the_old_streets_laptops(db, tmp_pat
     assert run(a, db, "proto_a").pulled["sync_area_exit"] == 0  # notes are read once
     assert local_case(office, moved)["street_code"] == other
     assert local_case(office, edited) is not None
+
+
+def test_revoked_street_leaves_the_users_laptop(db, laptops, tmp_path):
+    """Taking a street away from a user makes their laptop drop its cases at the next
+    sync, except the ones it edited (kept, their push recorded) and the ones the user
+    still sees through another grant."""
+    a, b = laptops
+    kept_edit, dropped = sim.add_cases(a, [sim.case_row(STREET, description="edited later"),
+                                           sim.case_row(STREET, description="plain")])
+    run(a, db, "proto_a")
+    server.grant(db, role="proto_rv", streets=[STREET])
+    server.grant(db, role="proto_both", streets=[STREET], districts=[STREET[:6]])
+    rv = sim.make_laptop(tmp_path / "rv.gpkg")
+    both = sim.make_laptop(tmp_path / "both.gpkg")
+    run(rv, db, "proto_rv")
+    run(both, db, "proto_both")
+    assert local_case(rv, dropped) is not None
+    sim.edit_case(rv, kept_edit, description="edited after losing the street")
+    server.grant(db, role="proto_rv", streets=[STREET], revoke=True)
+    server.grant(db, role="proto_both", streets=[STREET], revoke=True)  # keeps the district
+
+    report = run(rv, db, "proto_rv")
+    assert report.pulled["sync_area_exit"] >= 2
+    assert local_case(rv, dropped) is None
+    assert local_case(rv, kept_edit)["description"] == "edited after losing the street"
+    (refused,) = [c for c in server_conflicts(db, kept_edit) if c["kind"] == "rejected"]
+    assert refused["laptop_by"] == "proto_rv"
+    run(both, db, "proto_both")
+    assert local_case(both, dropped) is not None and local_case(both, kept_edit) is not None
+    # other users of the street are not affected
+    assert run(b, db, "proto_b").pulled.get("sync_area_exit", 0) == 0
+    assert local_case(b, dropped) is not None

@@ -255,3 +255,23 @@ def test_conninfo_leaves_sslmode_to_the_dsn_or_the_service_file():
     assert "sslmode=require" in server.conninfo("host=db dbname=x sslmode=require")
     info = server.conninfo(service="urbangrid", user="inspector1")
     assert "service=urbangrid" in info and "sslmode" not in info
+
+
+def test_area_exit_notes_are_read_and_written_only_within_the_area(db):
+    """Notes of cases leaving an area (migrations 0003-0004) are RLS-protected like the
+    cases: a street's staff read the notes of their street and those addressed to them,
+    and cannot plant notes for another street or another user."""
+    with psycopg.connect(db) as con:  # as the admin: one note per kind
+        con.execute("INSERT INTO urbangrid.sync_area_exit (row_key, street_code, district_code,"
+                    " role_name) VALUES ('n-a', %s, '110101', NULL), ('n-b', %s, '110101', NULL),"
+                    " ('n-for-b', %s, '110101', 'sec_b')", (STREET_A, STREET_B, STREET_A))
+    with as_user(db, "sec_a") as con:
+        seen = {r[0] for r in con.execute("SELECT row_key FROM urbangrid.sync_area_exit")}
+        assert "n-a" in seen and not seen & {"n-b", "n-for-b"}
+        for values in ((STREET_B, None), (STREET_A, "sec_b")):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute("INSERT INTO urbangrid.sync_area_exit (row_key, street_code, role_name)"
+                            " VALUES ('planted', %s, %s)", values)
+    with as_user(db, "sec_b") as con:
+        seen = {r[0] for r in con.execute("SELECT row_key FROM urbangrid.sync_area_exit")}
+        assert {"n-b", "n-for-b"} <= seen and "n-a" not in seen

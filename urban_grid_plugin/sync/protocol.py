@@ -18,7 +18,9 @@ One sync = migrate → push → pull:
    is a no-op that returns the same answer.
 3. **pull**: rows with a revision above the laptop's cursor, page by page, each
    page merged and the cursor advanced in one laptop transaction. Row-level security
-   limits what the user sees to its area, so this is also the area filter.
+   limits what the user sees to its area, so this is also the area filter. Then the
+   notes of cases that left the user's area (moved to another street, or the area
+   revoked: migrations 0003-0004), so the laptop drops copies it can no longer see.
 
 Every step can be cut (crash, network loss) and the next sync resumes: tests inject
 a failure through ``fault(step)`` at each of the :data:`STEPS`.
