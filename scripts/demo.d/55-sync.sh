@@ -8,7 +8,12 @@
 # no password ever appears in a command or in a project file.
 set -euo pipefail
 : "${UG_DEMO_DIR:?}" "${UG_PROJECT:?}" "${UG_PG_DSN:?}"
+# A database of its own, made anew on each run: the server holds just this run's
+# cases, so the figures below are the same every time.
+UG_PG_DSN="$(python -c 'import os, sys; from urban_grid_plugin.sync.simulate import fresh_database
+print(fresh_database(os.environ["UG_PG_DSN"], "urbangrid_demo"))')"
 export UG_PG_DSN
+echo "-- central server database of this demo: $UG_PG_DSN"
 D="$UG_DEMO_DIR/sync"
 rm -rf "$D"
 mkdir -p "$D"
