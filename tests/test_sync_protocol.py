@@ -680,3 +680,25 @@ def test_revoked_street_leaves_the_users_laptop(db, laptops, tmp_path):
     # other users of the street are not affected
     assert run(b, db, "proto_b").pulled.get("sync_area_exit", 0) == 0
     assert local_case(b, dropped) is not None
+
+
+def test_edit_of_a_deleted_case_does_not_erase_an_unseen_change_of_the_same_field(db, laptops):
+    """A sets the department, pushes, then deletes the case. B, who never saw A's value,
+    edits the department of the deleted case: the case comes back (edit_vs_delete) and
+    A's value meets B's as a field conflict; neither is erased. (Found by the property
+    test with several seeds sharing one server.)"""
+    a, b = laptops
+    cid = shared_case(db, a, b)
+    sim.edit_case(a, cid, department="A's department")
+    run(a, db, "proto_a")
+    sim.delete_case(a, cid)
+    run(a, db, "proto_a")
+    sim.edit_case(b, cid, department="B's department")
+    run(b, db, "proto_b")
+    row = server_case(db, cid)
+    assert row["sync_deleted"] is False
+    kinds = {c["kind"]: c for c in server_conflicts(db, cid)}
+    assert set(kinds) == {"edit_vs_delete", "field"}
+    assert (kinds["field"]["field"], kinds["field"]["server_value"], kinds["field"]["laptop_value"]) \
+        == ("department", "A's department", "B's department")
+    assert row["department"] == "A's department"  # kept until a person resolves it

@@ -279,7 +279,7 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
         hits.append(sql.SQL("({})").format(hit))
         values.append(sql.SQL("({}, ({})::text, ({})::text, ({})::text, {})").format(
             sql.Literal(c), base[c], t(c), mine[c], hit))
-    clash = sql.SQL("coalesce(NOT t.sync_deleted AND ({}), false)").format(
+    clash = sql.SQL("coalesce({}, false)").format(
         sql.SQL(" OR ").join(hits) if hits else sql.SQL("false"))
     # 1. refuse rows outside the user's area before any write (RLS would abort the batch)
     #    and 2. where is each row on the server (as this user sees it)? One pass over
@@ -323,14 +323,17 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
     street, district = _area_expr(table)
     conflict_cols = sql.SQL("batch_id, table_name, row_key, street_code, district_code, kind, field,"
                             " base_value, server_value, laptop_value, server_by, server_rev, laptop_id")
-    # 4. same-field conflicts on live rows (marked in step 2)
+    # 4. same-field conflicts (marked in step 2), on live rows and on rows deleted on
+    #    the server alike: a deleted row still holds the last value someone else gave
+    #    the field, which the edit below must not erase unseen
     live_edit = sql.SQL("s.reject IS NULL AND s.state = 'live' AND s.op <> 'delete'")
+    tomb_edit = sql.SQL("s.reject IS NULL AND s.state = 'tomb' AND s.op <> 'delete'")
     if values:
         cur = pg.execute(sql.SQL(
             "INSERT INTO urbangrid.sync_conflict ({}) SELECT %s, %s, s.k, {}, {}, 'field', v.f, v.b,"
-            " v.t, v.m, t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k AND {} AND s.clash"
-            " CROSS JOIN LATERAL (VALUES {}) v(f, b, t, m, hit) WHERE v.hit").format(
-            conflict_cols, street, district, stage, tname, key, live_edit,
+            " v.t, v.m, t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k AND (({}) OR ({}))"
+            " AND s.clash CROSS JOIN LATERAL (VALUES {}) v(f, b, t, m, hit) WHERE v.hit").format(
+            conflict_cols, street, district, stage, tname, key, live_edit, tomb_edit,
             sql.SQL(", ").join(values)),
             (batch_id, table.name, laptop_id))
         counts["field_conflicts"] = cur.rowcount
@@ -356,8 +359,8 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
                          .format(tname, sql.SQL(", ").join(sets), stage, key, live_edit,
                                  sql.SQL(" OR ").join(changed)))
         counts["updated"] = cur.rowcount
-    # 6. edits of rows deleted on the server: resurrect with the laptop's fields, surface it
-    tomb_edit = sql.SQL("s.reject IS NULL AND s.state = 'tomb' AND s.op <> 'delete'")
+    # 6. edits of rows deleted on the server: resurrect with the laptop's fields (those
+    #    nobody else changed meanwhile, as in step 5), surface it
     cur = pg.execute(sql.SQL(
         "INSERT INTO urbangrid.sync_conflict ({}) SELECT %s, %s, s.k, {}, {}, 'edit_vs_delete', NULL,"
         " NULL, 'deleted', 'edited', t.sync_by, t.sync_rev, %s FROM {} s JOIN {} t ON t.{} = s.k"
@@ -365,10 +368,9 @@ def _apply_table(pg: psycopg.Connection, table: SyncTable, rows: list, batch_id:
         (batch_id, table.name, laptop_id))
     counts["resurrected"] = cur.rowcount
     if cur.rowcount:
-        sets = [sql.SQL("sync_deleted = false")] + [sql.SQL("{} = CASE WHEN {} THEN {} ELSE {} END").format(
-            sql.Identifier(c), bit(i), mine[c], t(c)) for i, c in edited]
         pg.execute(sql.SQL("UPDATE {} t SET {} FROM {} s WHERE t.{} = s.k AND {}").format(
-            tname, sql.SQL(", ").join(sets), stage, key, tomb_edit))
+            tname, sql.SQL(", ").join([sql.SQL("sync_deleted = false"), *sets]), stage, key,
+            tomb_edit))
     # 7. deletes: applied when the server row is still what the laptop last saw,
     #    otherwise the row is kept and the delete becomes a conflict
     unchanged = sql.SQL(" AND ").join(sql.SQL("{} IS NOT DISTINCT FROM {}").format(t(c), base[c])
@@ -594,6 +596,7 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
             if len(rows) < page:
                 break  # a short page was the last: no need to ask for an empty one
         counts[table.name] = n
+    seen = max(journal.cursor(lite, t.name) for t in tables)
     n = 0
     while True:
         since = journal.cursor(lite, CONFLICT_TABLE)
@@ -607,9 +610,26 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
             journal.set_state(lite, **{f"cursor:{CONFLICT_TABLE}": rows[-1][-1]})
         n += len(rows)
     counts[CONFLICT_TABLE] = n
+    _catch_up(lite, CONFLICT_TABLE, seen)
     if int(journal.get_state(lite, "schema_version", "0")) >= AREA_EXIT_VERSION:
+        seen = max(seen, journal.cursor(lite, CONFLICT_TABLE))
         counts[AREA_EXIT_TABLE] = _pull_area_exits(pg, lite, tables, page)
+        _catch_up(lite, AREA_EXIT_TABLE, seen)
     return counts
+
+
+def _catch_up(lite: sqlite3.Connection, name: str, seen: int) -> None:
+    """Move a sparse table's cursor up to a revision already seen committed elsewhere.
+
+    Conflicts and area-exit notes are rare, so their cursors would lag far behind the
+    case tables', and a later push could not fast-forward past its own rows (it would
+    download them again). Safe because writers hold one lock from their first revision
+    to commit: once revision ``seen`` was read as committed, every lower revision is
+    final, and this table was read completely after that.
+    """
+    if journal.cursor(lite, name) < seen:
+        with journal.transaction(lite):
+            journal.set_state(lite, **{f"cursor:{name}": seen})
 
 
 def _pull_area_exits(pg: psycopg.Connection, lite: sqlite3.Connection,
