@@ -702,3 +702,20 @@ def test_edit_of_a_deleted_case_does_not_erase_an_unseen_change_of_the_same_fiel
     assert (kinds["field"]["field"], kinds["field"]["server_value"], kinds["field"]["laptop_value"]) \
         == ("department", "A's department", "B's department")
     assert row["department"] == "A's department"  # kept until a person resolves it
+
+
+def test_push_after_a_pull_does_not_download_its_own_rows_again(db, laptops, tmp_path):
+    """Events, photos, conflicts and area-exit notes are sparse, so their pull cursors
+    used to lag; a push could then not fast-forward, and the laptop downloaded the rows
+    it had just sent."""
+    shared_case(db, *laptops)  # the server has moved on before this laptop's first sync
+    street = STREET[:6] + "009"
+    server.grant(db, role="proto_ff", streets=[street])
+    lap = sim.make_laptop(tmp_path / "ff.gpkg")
+    (cid,) = sim.add_cases(lap, [sim.case_row(street, description="first")])
+    run(lap, db, "proto_ff")  # the first sync also reads back what it pushed
+    sim.edit_case(lap, cid, description="second")
+    report = run(lap, db, "proto_ff")
+    assert report.pushed == {"ug_case": 1}
+    assert report.pulled["ug_case"] == 0
+    assert server_case(db, cid)["description"] == "second"

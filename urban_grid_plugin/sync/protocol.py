@@ -577,7 +577,9 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
     """The body of :func:`pull`."""
     progress = ensure_progress(progress)
     counts: dict[str, int] = {}
+    names = [t.name for t in tables] + [CONFLICT_TABLE, AREA_EXIT_TABLE]
     for table in tables:
+        seen = max(journal.cursor(lite, name) for name in names)
         n = 0
         while True:
             progress.check()
@@ -596,7 +598,8 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
             if len(rows) < page:
                 break  # a short page was the last: no need to ask for an empty one
         counts[table.name] = n
-    seen = max(journal.cursor(lite, t.name) for t in tables)
+        _catch_up(lite, table.name, seen)
+    seen = max(journal.cursor(lite, name) for name in names)
     n = 0
     while True:
         since = journal.cursor(lite, CONFLICT_TABLE)
@@ -612,20 +615,22 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
     counts[CONFLICT_TABLE] = n
     _catch_up(lite, CONFLICT_TABLE, seen)
     if int(journal.get_state(lite, "schema_version", "0")) >= AREA_EXIT_VERSION:
-        seen = max(seen, journal.cursor(lite, CONFLICT_TABLE))
+        seen = max(journal.cursor(lite, name) for name in names)
         counts[AREA_EXIT_TABLE] = _pull_area_exits(pg, lite, tables, page)
         _catch_up(lite, AREA_EXIT_TABLE, seen)
     return counts
 
 
 def _catch_up(lite: sqlite3.Connection, name: str, seen: int) -> None:
-    """Move a sparse table's cursor up to a revision already seen committed elsewhere.
+    """Move a table's cursor up to a revision already seen committed, once the table
+    has been read to its end.
 
-    Conflicts and area-exit notes are rare, so their cursors would lag far behind the
-    case tables', and a later push could not fast-forward past its own rows (it would
-    download them again). Safe because writers hold one lock from their first revision
-    to commit: once revision ``seen`` was read as committed, every lower revision is
-    final, and this table was read completely after that.
+    Events, photos, conflicts and area-exit notes are sparse, so their cursors would lag
+    far behind the cases', and a later push could not fast-forward past its own rows
+    (it would download them again). Safe because writers hold one lock from their first
+    revision to commit: once revision ``seen`` was read as committed (every cursor is
+    such a revision), every lower revision is final, and this table was read to its end
+    after that.
     """
     if journal.cursor(lite, name) < seen:
         with journal.transaction(lite):
