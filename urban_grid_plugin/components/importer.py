@@ -11,6 +11,7 @@ Row numbers are 1-based feature numbers (for a CSV: data rows, header excluded).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -43,13 +44,13 @@ from .schema import (
     now_iso,
 )
 from .store import (
-    begin,
     content_key,
     ensure_layers,
     insert_components,
     insert_rows,
     read_components,
     replace_versions,
+    write_transaction,
 )
 
 VECTOR_EXT = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".kml")
@@ -487,14 +488,13 @@ def import_components(
         ctx.by_key = ctx.by_key[~ctx.by_key.index.duplicated()]
     total = sum(s.rows or 0 for s in sources) or None
     quarantines, updates = [], []
-    con = None
     if not dry_run:
         ensure_layers(project_path)
         with connect(project_path) as setup:
             ensure_attribute_tables(setup)
         setup.close()
-        con = begin(project_path)  # the whole batch is one transaction: all or nothing
-    try:
+    # the whole batch is one transaction: all or nothing (a dry run writes nothing)
+    with contextlib.nullcontext() if dry_run else write_transaction(project_path) as con:
         registry = _ids.read_registry(con) if con is not None else {}
         changed_registry: dict[str, int] = {}
         if con is not None and ctx.existing is not None:
@@ -534,14 +534,6 @@ def import_components(
         con.execute(f"DELETE FROM {QUARANTINE} WHERE source_file IN ({','.join('?' * len(paths))})",
                     [os.path.basename(p) for p in paths])
         insert_rows(con, QUARANTINE, quarantine)
-        con.execute("COMMIT")
-    except BaseException:
-        if con is not None:
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        if con is not None:
-            con.close()
     from .census import install_component_styles
 
     install_component_styles(project_path)  # QGIS opens the layers styled, scale limits included

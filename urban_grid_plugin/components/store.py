@@ -13,10 +13,13 @@ replaced). The current version lives in the component layer and is valid from
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
+import sqlite3
 import struct
+from collections.abc import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +29,7 @@ import shapely
 
 from ..codes import CodeClass
 from ..errors import InputError
+from ..io.sqlite import transaction
 from ..progress import Progress, ensure_progress
 from ..project import project_crs
 from .schema import (
@@ -132,17 +136,21 @@ def _add_missing_columns(project_path: str | os.PathLike, layers: list[str]) -> 
     con.close()
 
 
-def begin(project_path: str | os.PathLike):
-    """A connection in manual-transaction mode with ``BEGIN IMMEDIATE`` issued.
+@contextlib.contextmanager
+def write_transaction(project_path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
+    """A connection to the project inside ``BEGIN IMMEDIATE`` … ``COMMIT``, then closed.
 
-    Use as ``con = begin(p)`` … ``con.execute("COMMIT")``; on error
-    ``con.execute("ROLLBACK")``. Everything in between (bulk inserts, deletions,
-    history, quarantine, serial registry) is one atomic change of the project.
+    Everything done with it (bulk inserts, deletions, history, quarantine, serial
+    registry) is one atomic change of the project, rolled back on any exception
+    (see :func:`..io.sqlite.transaction`).
     """
     con = connect(project_path)
     con.isolation_level = None
-    con.execute("BEGIN IMMEDIATE")
-    return con
+    try:
+        with transaction(con):
+            yield con
+    finally:
+        con.close()
 
 
 def _pylist(values: pd.Series) -> list:
@@ -253,19 +261,14 @@ def append_components(
     if not len(frame):
         return {}
     ensure_layers(project_path)
-    con = begin(project_path)
     try:
-        written = insert_components(con, frame, classes)
-        con.execute("COMMIT")
-    except BaseException as exc:
-        con.execute("ROLLBACK")
-        if isinstance(exc, Exception) and not isinstance(exc, InputError):
-            raise InputError(f"writing components failed, nothing was kept: {exc}",
-                             source=os.fspath(project_path)) from exc
+        with write_transaction(project_path) as con:
+            return insert_components(con, frame, classes)
+    except InputError:
         raise
-    finally:
-        con.close()
-    return written
+    except Exception as exc:
+        raise InputError(f"writing components failed, nothing was kept: {exc}",
+                         source=os.fspath(project_path)) from exc
 
 
 def insert_rows(con, table: str, frame: pd.DataFrame) -> None:
@@ -337,20 +340,13 @@ def replace_versions(
     ensure_layers(project_path)
     with connect(project_path) as con:
         ensure_attribute_tables(con)
-    con = begin(project_path)
-    try:
+    with write_transaction(project_path) as con:
         for kind, layer in LAYERS.items():
             fids = full.loc[full["layer"] == kind, "fid"].astype(int).tolist()
             if fids:
                 con.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', [(f,) for f in fids])
         insert_components(con, new, classes)
         insert_rows(con, HISTORY, hist)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
     return len(new)
 
 
@@ -516,8 +512,7 @@ def reassign(
     with connect(project_path) as setup:
         ensure_attribute_tables(setup)
     setup.close()
-    con = begin(project_path)
-    try:
+    with write_transaction(project_path) as con:
         for kind, layer in LAYERS.items():
             mask = (old["layer"] == kind).to_numpy()
             if mask.any():
@@ -526,11 +521,5 @@ def reassign(
                     [u for u, m in zip(updates, mask, strict=True) if m],
                 )
         insert_rows(con, HISTORY, hist)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
     progress.set_percent(100)
     return result
