@@ -180,27 +180,28 @@ def _srids(pg: psycopg.Connection, lite: sqlite3.Connection, table: SyncTable,
 # --- server side of a push ---------------------------------------------------------------------
 
 
+def _staged_expr(prefix: str, table: SyncTable, col: str,
+                 srids: tuple[int, int] | None) -> sql.Composable:
+    """A value of ``col`` from the staging row (``m_`` the laptop's, ``b_`` its base),
+    in the server's type (geometry given its SRID and brought to the server's)."""
+    ident = sql.SQL("s.") + sql.Identifier(prefix + col)
+    if col != table.geometry:
+        return ident
+    server_srid, laptop_srid = srids
+    expr = sql.SQL("ST_SetSRID({}, {})").format(ident, sql.Literal(laptop_srid))
+    if server_srid != laptop_srid:
+        expr = sql.SQL("ST_Transform({}, {})").format(expr, sql.Literal(server_srid))
+    return expr
+
+
 def _mine_expr(table: SyncTable, col: str, srids: tuple[int, int] | None) -> sql.Composable:
     """The laptop's value of ``col`` from the staging row, in the server's type."""
-    ident = sql.SQL("s.") + sql.Identifier("m_" + col)
-    if col != table.geometry:
-        return ident
-    server_srid, laptop_srid = srids
-    expr = sql.SQL("ST_SetSRID({}, {})").format(ident, sql.Literal(laptop_srid))
-    if server_srid != laptop_srid:
-        expr = sql.SQL("ST_Transform({}, {})").format(expr, sql.Literal(server_srid))
-    return expr
+    return _staged_expr("m_", table, col, srids)
 
 
-def _base_expr(table: SyncTable, col: str, srids) -> sql.Composable:
-    ident = sql.SQL("s.") + sql.Identifier("b_" + col)
-    if col != table.geometry:
-        return ident
-    server_srid, laptop_srid = srids
-    expr = sql.SQL("ST_SetSRID({}, {})").format(ident, sql.Literal(laptop_srid))
-    if server_srid != laptop_srid:
-        expr = sql.SQL("ST_Transform({}, {})").format(expr, sql.Literal(server_srid))
-    return expr
+def _base_expr(table: SyncTable, col: str, srids: tuple[int, int] | None) -> sql.Composable:
+    """The laptop's base value of ``col`` from the staging row, in the server's type."""
+    return _staged_expr("b_", table, col, srids)
 
 
 def _out_expr(table: SyncTable, col: str, srids, alias: str = "t") -> sql.Composable:
@@ -578,8 +579,9 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
     progress = ensure_progress(progress)
     counts: dict[str, int] = {}
     names = [t.name for t in tables] + [CONFLICT_TABLE, AREA_EXIT_TABLE]
+    catch_up: dict[str, int] = {}  # table -> revision seen committed before it was read
     for table in tables:
-        seen = max(journal.cursor(lite, name) for name in names)
+        catch_up[table.name] = max(journal.cursor(lite, name) for name in names)
         n = 0
         while True:
             progress.check()
@@ -598,8 +600,7 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
             if len(rows) < page:
                 break  # a short page was the last: no need to ask for an empty one
         counts[table.name] = n
-        _catch_up(lite, table.name, seen)
-    seen = max(journal.cursor(lite, name) for name in names)
+    catch_up[CONFLICT_TABLE] = max(journal.cursor(lite, name) for name in names)
     n = 0
     while True:
         since = journal.cursor(lite, CONFLICT_TABLE)
@@ -613,28 +614,27 @@ def _pull(pg: psycopg.Connection, lite: sqlite3.Connection, tables: list[SyncTab
             journal.set_state(lite, **{f"cursor:{CONFLICT_TABLE}": rows[-1][-1]})
         n += len(rows)
     counts[CONFLICT_TABLE] = n
-    _catch_up(lite, CONFLICT_TABLE, seen)
     if int(journal.get_state(lite, "schema_version", "0")) >= AREA_EXIT_VERSION:
-        seen = max(journal.cursor(lite, name) for name in names)
+        catch_up[AREA_EXIT_TABLE] = max(journal.cursor(lite, name) for name in names)
         counts[AREA_EXIT_TABLE] = _pull_area_exits(pg, lite, tables, page)
-        _catch_up(lite, AREA_EXIT_TABLE, seen)
+    _catch_up(lite, catch_up)
     return counts
 
 
-def _catch_up(lite: sqlite3.Connection, name: str, seen: int) -> None:
-    """Move a table's cursor up to a revision already seen committed, once the table
-    has been read to its end.
+def _catch_up(lite: sqlite3.Connection, seen: dict[str, int]) -> None:
+    """Move each table's cursor up to a revision seen committed before the table was
+    read to its end (``seen``), in one laptop transaction.
 
     Events, photos, conflicts and area-exit notes are sparse, so their cursors would lag
     far behind the cases', and a later push could not fast-forward past its own rows
     (it would download them again). Safe because writers hold one lock from their first
-    revision to commit: once revision ``seen`` was read as committed (every cursor is
-    such a revision), every lower revision is final, and this table was read to its end
-    after that.
+    revision to commit: once a revision was read as committed (every cursor is such a
+    revision), every lower revision is final, and the table was read to its end after.
     """
-    if journal.cursor(lite, name) < seen:
+    ahead = {f"cursor:{name}": rev for name, rev in seen.items() if journal.cursor(lite, name) < rev}
+    if ahead:
         with journal.transaction(lite):
-            journal.set_state(lite, **{f"cursor:{name}": seen})
+            journal.set_state(lite, **ahead)
 
 
 def _pull_area_exits(pg: psycopg.Connection, lite: sqlite3.Connection,
